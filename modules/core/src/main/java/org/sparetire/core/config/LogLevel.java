@@ -1,0 +1,5 @@
+package org.sparetire.core.config;
+
+public enum LogLevel {
+    TRACE, DEBUG, INFO, WARN, ERROR
+}

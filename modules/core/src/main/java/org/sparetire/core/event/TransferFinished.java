@@ -1,0 +1,32 @@
+package org.sparetire.core.event;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One record per transfer, whatever its outcome: the log line and the dashboard row are made from it.
+ *
+ * @param detail a short human reason for anything but COMPLETED (never a server path), else empty
+ */
+public record TransferFinished(Instant at, long transferId, InetSocketAddress peer, TransferDirection direction,
+                               String file, String mode, Map<String, String> options, long bytes, Duration elapsed,
+                               int retransmits, TransferOutcome outcome, String detail) implements Event {
+
+    public TransferFinished {
+        options = Map.copyOf(options);
+        detail = detail == null ? "" : detail;
+    }
+
+    @Override
+    public String service() {
+        return "tftp";
+    }
+
+    /** Bytes per second over the whole transfer; 0 when it took no measurable time. */
+    public double bytesPerSecond() {
+        long nanos = elapsed.toNanos();
+        return nanos <= 0 ? 0 : bytes * 1e9 / nanos;
+    }
+}

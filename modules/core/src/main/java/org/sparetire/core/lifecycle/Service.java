@@ -1,0 +1,36 @@
+package org.sparetire.core.lifecycle;
+
+import java.time.Duration;
+
+/**
+ * The contract every sparetire service keeps with the {@link ServiceManager}.
+ * A service is built from its own config section only and never sees another service.
+ *
+ * @param <C> the service's config section record
+ */
+public interface Service<C> {
+
+    String name();
+
+    /**
+     * Binds every socket and opens every file the service needs, or fails leaving nothing bound.
+     *
+     * @throws ServiceStartException with one line a person can act on
+     */
+    void start() throws ServiceStartException;
+
+    /**
+     * Applies a new, already validated section while running: in place where possible, rebinding only
+     * the sockets whose address changed, never dropping in-flight work. On failure the service keeps
+     * running with its previous section.
+     */
+    void reconfigure(C newConfig) throws ServiceStartException;
+
+    /**
+     * Stops accepting new work, lets in-flight work finish for at most {@code grace}, then closes
+     * everything. Idempotent.
+     */
+    void stop(Duration grace);
+
+    ServiceHealth health();
+}

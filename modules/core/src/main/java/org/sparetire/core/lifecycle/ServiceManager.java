@@ -1,0 +1,209 @@
+package org.sparetire.core.lifecycle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.config.ConfigException;
+import org.sparetire.core.event.ServiceStateChanged;
+
+/**
+ * Starts the enabled services in declared order, rolls a partial start back, stops in reverse order and
+ * applies reloads. Reloads follow a stage-then-commit pattern: the new file is parsed and validated in
+ * full before any service sees it, so a bad file changes nothing. All state changes run on one
+ * lifecycle thread, which is also where signal handlers post their requests.
+ */
+public final class ServiceManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServiceManager.class);
+
+    private final List<ServiceSlot<?>> slots;
+    private final ServiceContext context;
+    private final Map<String, Running<?>> running = new LinkedHashMap<>();
+    private final ExecutorService lifecycleThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sparetire-lifecycle");
+        t.setDaemon(true);
+        return t;
+    });
+    private AppConfig config;
+
+    public ServiceManager(List<ServiceSlot<?>> slots, ServiceContext context) {
+        this.slots = List.copyOf(slots);
+        this.context = Objects.requireNonNull(context);
+    }
+
+    /** Starts every enabled service, or none: on failure those already started are stopped again. */
+    public synchronized void start(AppConfig newConfig) throws StartupFailure {
+        if (config != null) {
+            throw new IllegalStateException("already started");
+        }
+        for (ServiceSlot<?> slot : slots) {
+            if (!slot.enabledIn(newConfig)) {
+                log.info("{}: disabled", slot.name());
+                continue;
+            }
+            try {
+                startSlot(slot, newConfig);
+            } catch (ServiceStartException | RuntimeException e) {
+                stopAll(newConfig.core().shutdownGrace());
+                String line = slot.name() + ": " + e.getMessage();
+                throw new StartupFailure(slot.name(), line, e);
+            }
+        }
+        config = newConfig;
+    }
+
+    private <C> void startSlot(ServiceSlot<C> slot, AppConfig newConfig) throws ServiceStartException {
+        Service<C> service = slot.create(newConfig, context);
+        publishState(slot.name(), ServiceState.STARTING, "");
+        try {
+            service.start();
+        } catch (ServiceStartException | RuntimeException e) {
+            publishState(slot.name(), ServiceState.FAILED, e.getMessage());
+            service.stop(Duration.ZERO);
+            throw e;
+        }
+        running.put(slot.name(), new Running<>(slot, service, slot.sectionOf(newConfig)));
+        ServiceHealth health = service.health();
+        log.info("{}: running on {}", slot.name(), health.endpoints());
+        publishState(slot.name(), ServiceState.RUNNING, health.endpoints().toString());
+    }
+
+    /**
+     * Applies a validated config: starts services that became enabled, stops those that became disabled,
+     * reconfigures those whose section changed and leaves the rest untouched.
+     */
+    public synchronized ReloadReport apply(AppConfig newConfig) {
+        if (config == null) {
+            throw new IllegalStateException("not started");
+        }
+        List<String> changes = new ArrayList<>();
+        boolean allApplied = true;
+        for (ServiceSlot<?> slot : slots) {
+            allApplied &= applySlot(slot, newConfig, changes);
+        }
+        config = newConfig;
+        if (changes.isEmpty()) {
+            changes.add("nothing changed");
+        }
+        return new ReloadReport(allApplied, List.of(), changes);
+    }
+
+    private <C> boolean applySlot(ServiceSlot<C> slot, AppConfig newConfig, List<String> changes) {
+        @SuppressWarnings("unchecked")
+        Running<C> current = (Running<C>) running.get(slot.name());
+        boolean wanted = slot.enabledIn(newConfig);
+        C section = slot.sectionOf(newConfig);
+        try {
+            if (current == null && wanted) {
+                startSlot(slot, newConfig);
+                changes.add(slot.name() + ": started");
+            } else if (current != null && !wanted) {
+                stopOne(current, newConfig.core().shutdownGrace());
+                changes.add(slot.name() + ": stopped");
+            } else if (current != null && !current.section().equals(section)) {
+                current.service().reconfigure(section);
+                running.put(slot.name(), new Running<>(slot, current.service(), section));
+                changes.add(slot.name() + ": reconfigured");
+            }
+            return true;
+        } catch (ServiceStartException | RuntimeException e) {
+            changes.add(slot.name() + ": kept its previous settings: " + e.getMessage());
+            log.error("{}: reload not applied, previous settings stay: {}", slot.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Posts a reload to the lifecycle thread: the source is read and validated there; a bad file is
+     * rejected with its problems and the running config stays.
+     */
+    public CompletableFuture<ReloadReport> requestReload(ConfigSource source) {
+        return CompletableFuture.supplyAsync(() -> {
+            AppConfig staged;
+            try {
+                staged = source.load();
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> log.error("reload rejected: {}", p));
+                log.error("reload rejected: the running configuration stays in force");
+                return ReloadReport.rejected(e.problems());
+            }
+            ReloadReport report = apply(staged);
+            report.changes().forEach(c -> log.info("reload: {}", c));
+            return report;
+        }, lifecycleThread);
+    }
+
+    /** Stops every running service in reverse start order, each with the configured grace period. */
+    public synchronized void stop() {
+        if (config != null) {
+            stopAll(config.core().shutdownGrace());
+        }
+    }
+
+    private void stopAll(Duration grace) {
+        List<Running<?>> reverse = new ArrayList<>(running.values());
+        Collections.reverse(reverse);
+        for (Running<?> r : reverse) {
+            stopOne(r, grace);
+        }
+    }
+
+    private void stopOne(Running<?> r, Duration grace) {
+        String name = r.slot().name();
+        publishState(name, ServiceState.STOPPING, "");
+        try {
+            r.service().stop(grace);
+        } catch (RuntimeException e) {
+            log.warn("{}: error while stopping: {}", name, e.toString());
+        }
+        running.remove(name);
+        publishState(name, ServiceState.TERMINATED, "");
+        log.info("{}: stopped", name);
+    }
+
+    public synchronized Map<String, ServiceHealth> health() {
+        Map<String, ServiceHealth> result = new LinkedHashMap<>();
+        for (ServiceSlot<?> slot : slots) {
+            Running<?> r = running.get(slot.name());
+            result.put(slot.name(), r == null ? ServiceHealth.of(ServiceState.TERMINATED) : r.service().health());
+        }
+        return result;
+    }
+
+    public synchronized Optional<Service<?>> service(String name) {
+        return Optional.ofNullable(running.get(name)).map(Running::service);
+    }
+
+    public synchronized AppConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        lifecycleThread.shutdownNow();
+    }
+
+    private void publishState(String name, ServiceState state, String detail) {
+        context.events().publish(new ServiceStateChanged(context.clock().now(), name, state, detail));
+    }
+
+    /** Reads and validates a whole config, for reloads. */
+    @FunctionalInterface
+    public interface ConfigSource {
+        AppConfig load() throws ConfigException;
+    }
+
+    private record Running<C>(ServiceSlot<C> slot, Service<C> service, C section) {
+    }
+}

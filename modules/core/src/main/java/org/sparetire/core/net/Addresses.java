@@ -1,0 +1,46 @@
+package org.sparetire.core.net;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/** Numeric address parsing and printing that never touches DNS. */
+public final class Addresses {
+    private Addresses() {
+    }
+
+    /** Parses a literal IPv4 or IPv6 address; throws IllegalArgumentException for anything else. */
+    public static InetAddress parseNumeric(String text) {
+        String s = text.trim();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        boolean ipv4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean ipv6 = s.contains(":") && s.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+");
+        if (!ipv4 && !ipv6) {
+            throw new IllegalArgumentException("not a numeric IP address: '" + text + "'");
+        }
+        if (ipv4) {
+            for (String part : s.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+                }
+            }
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not a numeric IP address: '" + text + "'");
+        }
+    }
+
+    /** {@code 192.0.2.1:69} or {@code [2001:db8::1]:69}, for logs. */
+    public static String format(InetSocketAddress address) {
+        InetAddress a = address.getAddress();
+        if (a == null) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        String host = a.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}
