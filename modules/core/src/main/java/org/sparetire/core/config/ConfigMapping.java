@@ -52,7 +52,8 @@ public final class ConfigMapping {
     }
 
     static ConfigMapping absent(String path, BindContext context, Position position) {
-        return new ConfigMapping(new MappingNode(org.yaml.snakeyaml.nodes.Tag.MAP, List.of(), null), path,
+        return new ConfigMapping(new MappingNode(org.yaml.snakeyaml.nodes.Tag.MAP, List.of(),
+                org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK), path,
                 context, position);
     }
 
