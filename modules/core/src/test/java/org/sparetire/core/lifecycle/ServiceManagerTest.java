@@ -1,0 +1,130 @@
+package org.sparetire.core.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.config.ConfigException;
+import org.sparetire.core.config.ConfigLoader;
+import org.sparetire.core.config.ConfigOverrides;
+import org.sparetire.core.config.SectionKey;
+import org.sparetire.core.event.EventBus;
+import org.sparetire.core.event.ServiceStateChanged;
+import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.time.Clock;
+
+class ServiceManagerTest {
+    private final SectionKey<UdpTestService.Config> alpha = UdpTestService.section("alpha");
+    private final SectionKey<UdpTestService.Config> beta = UdpTestService.section("beta");
+    private final List<String> journal = new CopyOnWriteArrayList<>();
+    private final EventBus events = new EventBus();
+    private final NetRuntime net = NetRuntime.fromSystemProperty();
+    private final ServiceContext context = new ServiceContext(events, Clock.system(), net);
+    private final ConfigLoader loader = new ConfigLoader(List.of(alpha, beta));
+    private final ServiceManager manager = new ServiceManager(List.of(slot(alpha), slot(beta)), context);
+
+    private ServiceSlot<UdpTestService.Config> slot(SectionKey<UdpTestService.Config> key) {
+        return new ServiceSlot<>(key, UdpTestService.Config::enabled,
+                (config, ctx) -> new UdpTestService(key.name(), config, ctx, journal));
+    }
+
+    private AppConfig config(String yaml) throws ConfigException {
+        return loader.loadText(yaml, "test.yaml", Path.of("."), ConfigOverrides.none());
+    }
+
+    @AfterEach
+    void tearDown() {
+        manager.close();
+        net.close();
+    }
+
+    @Test
+    void startsInOrderAndStopsInReverse() throws Exception {
+        manager.start(config("alpha: {port: 0}\nbeta: {port: 0}\n"));
+        assertThat(manager.health().get("alpha").state()).isEqualTo(ServiceState.RUNNING);
+        assertThat(manager.health().get("beta").port("udp", "beta")).isPositive();
+        manager.stop();
+        assertThat(journal).containsExactly("alpha started", "beta started", "beta stopped", "alpha stopped");
+    }
+
+    @Test
+    void failedStartStopsTheServicesAlreadyStartedAndFreesTheirPorts() throws Exception {
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int taken = squatter.getLocalPort();
+            List<ServiceStateChanged> states = new CopyOnWriteArrayList<>();
+            events.subscribe(ServiceStateChanged.class, states::add);
+            int[] alphaPort = new int[1];
+            events.subscribe(ServiceStateChanged.class, e -> {
+                if (e.service().equals("alpha") && e.state() == ServiceState.RUNNING) {
+                    alphaPort[0] = manager.health().get("alpha").port("udp", "alpha");
+                }
+            });
+
+            assertThatThrownBy(() -> manager.start(config("alpha: {port: 0}\nbeta: {port: " + taken + "}\n")))
+                    .isInstanceOfSatisfying(StartupFailure.class, f -> {
+                        assertThat(f.serviceName()).isEqualTo("beta");
+                        assertThat(f.getMessage()).isEqualTo("beta: cannot bind 127.0.0.1:" + taken
+                                + ": address already in use (another program serves this port: stop it or set beta.port)");
+                    });
+
+            assertThat(journal).containsExactly("alpha started", "alpha stopped");
+            assertThat(manager.health().get("alpha").state()).isEqualTo(ServiceState.TERMINATED);
+            assertThat(alphaPort[0]).isPositive();
+            // The port alpha held is free again: a plain socket can take it.
+            try (DatagramSocket reuse = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), alphaPort[0]))) {
+                assertThat(reuse.getLocalPort()).isEqualTo(alphaPort[0]);
+            }
+            assertThat(states).extracting(ServiceStateChanged::state).contains(ServiceState.FAILED);
+        }
+    }
+
+    @Test
+    void disabledServicesAreNotStarted() throws Exception {
+        manager.start(config("alpha: {port: 0}\nbeta: {enabled: false}\n"));
+        assertThat(journal).containsExactly("alpha started");
+        assertThat(manager.service("beta")).isEmpty();
+    }
+
+    @Test
+    void reloadTouchesOnlyWhatChanged() throws Exception {
+        manager.start(config("alpha: {port: 0}\nbeta: {port: 0}\n"));
+        ReloadReport report = manager.apply(config("alpha: {port: 0, greeting: bonjour}\nbeta: {port: 0}\n"));
+        assertThat(report.applied()).isTrue();
+        assertThat(report.changes()).containsExactly("alpha: reconfigured");
+        assertThat(journal).containsExactly("alpha started", "beta started", "alpha reconfigured bonjour");
+    }
+
+    @Test
+    void reloadStartsAndStopsServicesWhoseEnabledFlagChanged() throws Exception {
+        manager.start(config("alpha: {port: 0}\nbeta: {enabled: false}\n"));
+        ReloadReport report = manager.apply(config("alpha: {enabled: false}\nbeta: {port: 0}\n"));
+        assertThat(report.changes()).containsExactly("alpha: stopped", "beta: started");
+        assertThat(manager.service("alpha")).isEmpty();
+        assertThat(manager.service("beta")).isPresent();
+    }
+
+    @Test
+    void aBadFileIsRejectedAndTheRunningConfigStays() throws Exception {
+        AppConfig original = config("alpha: {port: 0, greeting: hello}\n");
+        manager.start(original);
+        ReloadReport report = manager.requestReload(() -> config("alpha: {port: 99999}\n")).get(10, TimeUnit.SECONDS);
+        assertThat(report.applied()).isFalse();
+        assertThat(report.problems()).extracting(Object::toString)
+                .containsExactly("test.yaml:1:15: alpha.port: port must be between 0 and 65535, got 99999");
+        assertThat(manager.config()).isSameAs(original);
+        assertThat(journal).containsExactly("alpha started", "beta started");
+
+        ReloadReport good = manager.requestReload(() -> config("alpha: {port: 0, greeting: hi}\n")).get(10, TimeUnit.SECONDS);
+        assertThat(good.applied()).isTrue();
+        assertThat(journal).contains("alpha reconfigured hi");
+    }
+}
