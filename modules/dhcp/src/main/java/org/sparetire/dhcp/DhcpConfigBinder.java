@@ -1,0 +1,458 @@
+package org.sparetire.dhcp;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.sparetire.core.config.ConfigMapping;
+import org.sparetire.core.config.ConfigValue;
+import org.sparetire.core.config.Position;
+import org.sparetire.core.net.Cidr;
+import org.sparetire.dhcp.DhcpConfig.BootClass;
+import org.sparetire.dhcp.DhcpConfig.Match;
+import org.sparetire.dhcp.DhcpConfig.OptionSetting;
+import org.sparetire.dhcp.DhcpConfig.Range;
+import org.sparetire.dhcp.DhcpConfig.Reservation;
+import org.sparetire.dhcp.DhcpConfig.Subnet;
+import org.sparetire.dhcp.codec.Octets;
+import org.sparetire.dhcp.codec.OptionCatalog;
+import org.sparetire.dhcp.codec.OptionType;
+import org.sparetire.dhcp.codec.OptionValue;
+
+/** Binds the {@code dhcp:} section, reporting every problem at its file:line:col. */
+final class DhcpConfigBinder {
+    /** RFC 4578 section 2.1 / IANA "Processor Architecture Types", by the names people use. */
+    static final Map<String, List<Integer>> ARCH_NAMES = Map.ofEntries(
+            Map.entry("bios", List.of(0)),
+            Map.entry("efi-ia32", List.of(6)),
+            Map.entry("efi-x64", List.of(7, 9)),
+            Map.entry("efi-arm32", List.of(10)),
+            Map.entry("efi-arm64", List.of(11)),
+            Map.entry("http-x64", List.of(16)),
+            Map.entry("http-arm64", List.of(19)),
+            Map.entry("efi-riscv64", List.of(27)));
+
+    private DhcpConfigBinder() {
+    }
+
+    static DhcpConfig bind(ConfigMapping m) {
+        DhcpConfig d = DhcpConfig.disabled();
+        boolean enabled = m.bool("enabled", false);
+        List<String> interfaces = m.strings("interfaces");
+        int port = m.port("port", 67);
+        int clientPort = m.port("client-port", 68);
+        int proxyPort = m.port("proxy-port", 4011);
+        DhcpConfig.Mode mode = m.choice("mode", DhcpConfig.Mode.class, DhcpConfig.Mode.SERVER);
+        boolean authoritative = m.bool("authoritative", false);
+        List<Subnet> subnets = new ArrayList<>();
+        List<RangeAt> allRanges = new ArrayList<>();
+        for (ConfigMapping s : m.mappings("subnets")) {
+            bindSubnet(s, allRanges).ifPresent(subnets::add);
+        }
+        List<Reservation> reservations = new ArrayList<>();
+        Map<String, Integer> reservedKeys = new HashMap<>();
+        for (ConfigMapping r : m.mappings("reservations")) {
+            bindReservation(r, subnets, reservedKeys).ifPresent(reservations::add);
+        }
+        List<BootClass> classes = new ArrayList<>();
+        Map<String, Integer> classNames = new HashMap<>();
+        for (ConfigMapping c : m.mappings("classes")) {
+            bindClass(c, classNames).ifPresent(classes::add);
+        }
+        var leaseFile = m.path("lease-file", "leases/dhcp.leases");
+        Duration offerHold = positive(m, "offer-hold", d.offerHold());
+        Duration quarantine = positive(m, "decline-quarantine", d.declineQuarantine());
+        boolean ping = m.bool("ping-check", false);
+        Duration pingTimeout = positive(m, "ping-timeout", d.pingTimeout());
+        ConfigMapping rogue = m.mapping("rogue-check");
+        DhcpConfig.RogueCheck rogueMode = rogue.choice("action", DhcpConfig.RogueCheck.class, DhcpConfig.RogueCheck.WARN);
+        Duration rogueWait = positive(rogue, "wait", d.rogueWait());
+        Duration compact = positive(m, "compact-every", d.compactEvery());
+
+        if (enabled && interfaces.isEmpty()) {
+            m.problem("interfaces", "name at least one interface to answer on (answering everywhere could hand out "
+                    + "leases on a network nobody chose)");
+        }
+        if (enabled && mode == DhcpConfig.Mode.SERVER && subnets.isEmpty()) {
+            m.problem("subnets", "server mode needs at least one subnet with a range (or set mode: proxy)");
+        }
+        return new DhcpConfig(enabled, interfaces, port, clientPort, proxyPort, mode, authoritative, subnets,
+                reservations, classes, leaseFile, offerHold, quarantine, ping, pingTimeout, rogueMode, rogueWait, compact);
+    }
+
+    private static Duration positive(ConfigMapping m, String key, Duration def) {
+        Duration v = m.duration(key, def);
+        if (v.isZero() || v.isNegative()) {
+            m.problem(key, "must be longer than zero");
+            return def;
+        }
+        return v;
+    }
+
+    private record RangeAt(Range range, Position position) {
+    }
+
+    private static Optional<Subnet> bindSubnet(ConfigMapping s, List<RangeAt> allRanges) {
+        Optional<Cidr> network = s.value("network").flatMap(ConfigValue::asCidr);
+        if (!s.has("network")) {
+            s.problem("network", "every subnet needs a network such as 192.168.50.0/24");
+        }
+        network.filter(n -> !(n.network() instanceof Inet4Address))
+                .ifPresent(n -> s.problem("network", "DHCP hands out IPv4 addresses; " + n + " is not IPv4"));
+        List<Range> ranges = new ArrayList<>();
+        for (ConfigMapping r : s.mappings("ranges")) {
+            InetAddress from = ipv4(r, "from");
+            InetAddress to = ipv4(r, "to");
+            if (!r.has("from") || !r.has("to")) {
+                r.problem("a range needs both from and to");
+                continue;
+            }
+            if (from == null || to == null) {
+                continue;
+            }
+            if (toLong(from) > toLong(to)) {
+                r.problem("from " + from.getHostAddress() + " is after to " + to.getHostAddress());
+                continue;
+            }
+            boolean inside = true;
+            if (network.isPresent()) {
+                for (String key : List.of("from", "to")) {
+                    InetAddress a = key.equals("from") ? from : to;
+                    if (!network.get().contains(a)) {
+                        r.problem(key, a.getHostAddress() + " is outside the subnet's network " + network.get());
+                        inside = false;
+                    }
+                }
+            }
+            if (!inside) {
+                continue;
+            }
+            Range range = new Range(from, to);
+            boolean overlaps = false;
+            for (RangeAt earlier : allRanges) {
+                if (toLong(from) <= toLong(earlier.range().to()) && toLong(earlier.range().from()) <= toLong(to)) {
+                    r.problem("range " + from.getHostAddress() + "-" + to.getHostAddress() + " overlaps the range "
+                            + earlier.range().from().getHostAddress() + "-" + earlier.range().to().getHostAddress()
+                            + " at line " + earlier.position().line());
+                    overlaps = true;
+                    break;
+                }
+            }
+            if (!overlaps) {
+                allRanges.add(new RangeAt(range, r.position()));
+                ranges.add(range);
+            }
+        }
+        List<InetAddress> routers = ipv4List(s, "router");
+        List<InetAddress> dns = ipv4List(s, "dns");
+        String domain = s.optionalString("domain").orElse(null);
+        List<InetAddress> ntp = ipv4List(s, "ntp");
+        Duration leaseTime = positive(s, "lease-time", Duration.ofHours(1));
+        InetAddress nextServer = ipv4(s, "next-server");
+        String bootFile = bootFile(s);
+        List<OptionSetting> options = options(s);
+        if (network.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Subnet(network.get(), ranges, routers, dns, domain, ntp, leaseTime, nextServer,
+                bootFile, options));
+    }
+
+    private static String bootFile(ConfigMapping m) {
+        String f = m.optionalString("boot-file").orElse(null);
+        if (f != null && f.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1).length > 127) {
+            m.problem("boot-file", "longer than the 127 bytes the BOOTP file field holds");
+        }
+        return f;
+    }
+
+    private static Optional<Reservation> bindReservation(ConfigMapping r, List<Subnet> subnets,
+                                                         Map<String, Integer> seen) {
+        String mac = r.optionalString("mac").map(s -> s.trim().toLowerCase(Locale.ROOT).replace('-', ':')).orElse(null);
+        if (mac != null && !mac.matches("([0-9a-f]{2}:){5}[0-9a-f]{2}")) {
+            r.problem("mac", "expected a MAC address such as 52:54:00:12:34:56, found '" + mac + "'");
+            mac = null;
+        }
+        Octets clientId = null;
+        Optional<String> id = r.optionalString("client-id");
+        if (id.isPresent()) {
+            try {
+                clientId = Octets.parseHex(id.get());
+            } catch (IllegalArgumentException e) {
+                r.problem("client-id", e.getMessage());
+            }
+        }
+        InetAddress address = ipv4(r, "address");
+        String hostname = r.optionalString("hostname").orElse(null);
+        String bootFile = bootFile(r);
+        InetAddress nextServer = ipv4(r, "next-server");
+        List<OptionSetting> options = options(r);
+        if (!r.has("mac") && !r.has("client-id")) {
+            r.problem("a reservation needs a mac or a client-id");
+            return Optional.empty();
+        }
+        if (address != null && subnets.stream().noneMatch(s -> s.network().contains(address))) {
+            r.problem("address", address.getHostAddress() + " is in none of the configured subnets");
+        }
+        String key = mac != null ? "mac " + mac : clientId != null ? "client-id " + clientId.hex() : null;
+        if (key != null) {
+            Integer first = seen.putIfAbsent(key, r.position().line());
+            if (first != null) {
+                r.problem("duplicate reservation for " + key + " (first at line " + first + ")");
+            }
+        }
+        if (address != null) {
+            Integer first = seen.putIfAbsent("address " + address.getHostAddress(), r.position().line());
+            if (first != null) {
+                r.problem("address", address.getHostAddress() + " is already reserved at line " + first);
+            }
+        }
+        return Optional.of(new Reservation(mac, clientId, address, hostname, bootFile, nextServer, options));
+    }
+
+    private static Optional<BootClass> bindClass(ConfigMapping c, Map<String, Integer> names) {
+        String name = c.optionalString("name").orElse(null);
+        if (name == null) {
+            c.problem("name", "every class needs a name (it is logged and shown by 'explain')");
+        } else {
+            Integer first = names.putIfAbsent(name, c.position().line());
+            if (first != null) {
+                c.problem("name", "class '" + name + "' is already defined at line " + first);
+            }
+        }
+        ConfigMapping mm = c.mapping("match");
+        List<Integer> arch = new ArrayList<>();
+        for (ConfigValue v : mm.value("arch").map(ConfigValue::asList).orElse(List.of())) {
+            v.asString().ifPresent(s -> {
+                String key = s.trim().toLowerCase(Locale.ROOT);
+                if (ARCH_NAMES.containsKey(key)) {
+                    arch.addAll(ARCH_NAMES.get(key));
+                } else if (key.matches("\\d{1,5}") && Integer.parseInt(key) <= 0xffff) {
+                    arch.add(Integer.parseInt(key));
+                } else {
+                    v.problem(v.path() + ": expected an architecture number (0-65535) or one of "
+                            + new java.util.TreeSet<>(ARCH_NAMES.keySet()) + ", found '" + s + "'");
+                }
+            });
+        }
+        String vendor = mm.optionalString("vendor-class").orElse(null);
+        String user = mm.optionalString("user-class").orElse(null);
+        String macPrefix = mm.optionalString("mac-prefix").map(s -> s.trim().toLowerCase(Locale.ROOT).replace('-', ':'))
+                .orElse(null);
+        if (macPrefix != null && !macPrefix.matches("[0-9a-f]{2}(:[0-9a-f]{2}){0,5}")) {
+            mm.problem("mac-prefix", "expected leading MAC bytes such as 00:1b:54, found '" + macPrefix + "'");
+            macPrefix = null;
+        }
+        String circuit = mm.optionalString("circuit-id").orElse(null);
+        String bootFile = bootFile(c);
+        InetAddress nextServer = ipv4(c, "next-server");
+        List<OptionSetting> options = options(c);
+        if (arch.isEmpty() && vendor == null && user == null && macPrefix == null && circuit == null
+                && !mm.has("arch")) {
+            c.problem("match", "a class needs at least one of arch, vendor-class, user-class, mac-prefix, circuit-id");
+            return Optional.empty();
+        }
+        return Optional.of(new BootClass(name == null ? "?" : name,
+                new Match(arch, vendor, user, macPrefix, circuit), bootFile, nextServer, options));
+    }
+
+    private static InetAddress ipv4(ConfigMapping m, String key) {
+        Optional<InetAddress> a = m.optionalAddress(key);
+        if (a.isPresent() && !(a.get() instanceof Inet4Address)) {
+            m.problem(key, "DHCP needs an IPv4 address, found " + a.get().getHostAddress());
+            return null;
+        }
+        return a.orElse(null);
+    }
+
+    private static List<InetAddress> ipv4List(ConfigMapping m, String key) {
+        List<InetAddress> out = new ArrayList<>();
+        for (ConfigValue v : m.value(key).map(ConfigValue::asList).orElse(List.of())) {
+            v.asAddress().ifPresent(a -> {
+                if (a instanceof Inet4Address) {
+                    out.add(a);
+                } else {
+                    v.problem(v.path() + ": DHCP needs an IPv4 address, found " + a.getHostAddress());
+                }
+            });
+        }
+        return out;
+    }
+
+    static long toLong(InetAddress a) {
+        byte[] b = a.getAddress();
+        return ((long) (b[0] & 0xff) << 24) | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+
+    /**
+     * {@code options:} maps a catalog name or a number to a value. Catalog options take a plain value of
+     * their type; any option may instead take a one-key mapping naming the type:
+     * {@code {ip: ...}, {text: ...}, {hex: ...}, {u8|u16|u32: ...}, {sub-options: [{code: 1, text: ...}]}}.
+     */
+    static List<OptionSetting> options(ConfigMapping parent) {
+        List<OptionSetting> out = new ArrayList<>();
+        ConfigMapping opts = parent.mapping("options");
+        Map<Integer, String> seen = new HashMap<>();
+        for (String key : opts.keys()) {
+            Optional<OptionCatalog.Entry> entry = OptionCatalog.lookup(key);
+            int code;
+            String name;
+            if (entry.isPresent()) {
+                code = entry.get().code();
+                name = entry.get().name();
+            } else if (key.trim().matches("\\d{1,3}")) {
+                code = Integer.parseInt(key.trim());
+                name = "option-" + code;
+            } else {
+                String hint = org.sparetire.core.config.Suggestions.closest(key, iterable())
+                        .map(n -> " (did you mean '" + n + "'?)").orElse("");
+                opts.problem(key, "unknown option name '" + key + "'; use a number 1-254 with a typed value" + hint);
+                continue;
+            }
+            if (code < 1 || code > 254 || code == OptionCatalog.OVERLOAD || code == OptionCatalog.MESSAGE_TYPE) {
+                opts.problem(key, "option " + code + " cannot be configured (1-254, and 52/53 belong to the protocol)");
+                continue;
+            }
+            String dup = seen.putIfAbsent(code, key);
+            if (dup != null) {
+                opts.problem(key, "option " + code + " is already set as '" + dup + "'");
+                continue;
+            }
+            ConfigValue v = opts.value(key).orElse(null);
+            if (v == null) {
+                opts.problem(key, "needs a value");
+                continue;
+            }
+            OptionType type = entry.map(OptionCatalog.Entry::type).orElse(null);
+            typedValue(v, type).ifPresent(val -> out.add(new OptionSetting(name, code, val)));
+        }
+        return out;
+    }
+
+    private static List<String> iterable() {
+        List<String> names = new ArrayList<>();
+        OptionCatalog.names().forEach(names::add);
+        return names;
+    }
+
+    private static Optional<OptionValue> typedValue(ConfigValue v, OptionType catalogType) {
+        if (v.isMapping()) {
+            ConfigMapping m = v.asMapping().orElseThrow();
+            List<String> keys = m.keys();
+            if (keys.size() != 1) {
+                v.problem(v.path() + ": give exactly one of ip, text, hex, u8, u16, u32, sub-options");
+                return Optional.empty();
+            }
+            String typeKey = keys.get(0);
+            OptionType type = switch (typeKey) {
+                case "ip" -> OptionType.IP_LIST;
+                case "text" -> OptionType.TEXT;
+                case "hex" -> OptionType.HEX;
+                case "u8" -> OptionType.U8;
+                case "u16" -> OptionType.U16;
+                case "u32" -> OptionType.U32;
+                case "sub-options" -> OptionType.SUB_OPTIONS;
+                default -> null;
+            };
+            if (type == null) {
+                m.problem(typeKey, "unknown value type '" + typeKey + "' (ip, text, hex, u8, u16, u32, sub-options)");
+                return Optional.empty();
+            }
+            return convert(m.value(typeKey).orElse(null), type, v);
+        }
+        if (catalogType == null) {
+            v.problem(v.path() + ": options without a name need a typed value such as {text: ...} or {hex: 01:02}");
+            return Optional.empty();
+        }
+        return convert(v, catalogType, v);
+    }
+
+    private static Optional<OptionValue> convert(ConfigValue v, OptionType type, ConfigValue where) {
+        if (v == null) {
+            where.problem(where.path() + ": needs a value");
+            return Optional.empty();
+        }
+        try {
+            switch (type) {
+                case IP_LIST: {
+                    List<InetAddress> list = new ArrayList<>();
+                    for (ConfigValue item : v.asList()) {
+                        Optional<InetAddress> a = item.asAddress();
+                        if (a.isEmpty()) {
+                            return Optional.empty();
+                        }
+                        list.add(a.get());
+                    }
+                    return Optional.of(new OptionValue.IpList(list));
+                }
+                case TEXT:
+                    return v.asString().map(OptionValue.Text::new);
+                case HEX:
+                    return v.asString().map(s -> new OptionValue.Hex(Octets.parseHex(s)));
+                case U8:
+                    return v.asInt(0, 255).map(OptionValue.U8::new);
+                case U16:
+                    return v.asInt(0, 65535).map(OptionValue.U16::new);
+                case U32:
+                    return v.asLong(0, 0xffffffffL).map(OptionValue.U32::new);
+                case SUB_OPTIONS: {
+                    if (!v.isSequence()) {
+                        v.problem(v.path() + ": expected a list of sub-options such as [{code: 6, u8: 8}]");
+                        return Optional.empty();
+                    }
+                    List<OptionValue.SubOption> subs = new ArrayList<>();
+                    for (ConfigValue item : v.asList()) {
+                        Optional<ConfigMapping> sm = item.asMapping();
+                        if (sm.isEmpty()) {
+                            continue;
+                        }
+                        ConfigMapping s = sm.get();
+                        int code = s.integer("code", -1, 1, 254);
+                        List<String> typeKeys = new ArrayList<>();
+                        for (String k : s.keys()) {
+                            if (!k.equals("code")) {
+                                typeKeys.add(k);
+                            }
+                        }
+                        if (!s.has("code") || typeKeys.size() != 1) {
+                            s.problem("a sub-option needs a code and exactly one typed value, e.g. {code: 2, text: x}");
+                            continue;
+                        }
+                        String tk = typeKeys.get(0);
+                        OptionType st = switch (tk) {
+                            case "ip" -> OptionType.IP_LIST;
+                            case "text" -> OptionType.TEXT;
+                            case "hex" -> OptionType.HEX;
+                            case "u8" -> OptionType.U8;
+                            case "u16" -> OptionType.U16;
+                            case "u32" -> OptionType.U32;
+                            default -> null;
+                        };
+                        if (st == null) {
+                            s.problem(tk, "unknown sub-option type '" + tk + "' (ip, text, hex, u8, u16, u32)");
+                            continue;
+                        }
+                        if (code < 0) {
+                            continue;
+                        }
+                        Optional<OptionValue> sv = convert(s.value(tk).orElse(null), st, item);
+                        sv.ifPresent(x -> subs.add(new OptionValue.SubOption(code, x)));
+                    }
+                    OptionValue.SubOptions result = new OptionValue.SubOptions(subs);
+                    result.encode(); // sub-options longer than 255 bytes fail here, at the option's position
+                    return Optional.of(result);
+                }
+                default:
+                    return Optional.empty();
+            }
+        } catch (IllegalArgumentException e) {
+            where.problem(where.path() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
