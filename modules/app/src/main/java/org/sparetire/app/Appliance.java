@@ -1,0 +1,37 @@
+package org.sparetire.app;
+
+import java.util.List;
+import org.sparetire.core.config.ConfigLoader;
+import org.sparetire.core.config.SectionKey;
+import org.sparetire.core.lifecycle.ServiceSlot;
+import org.sparetire.dhcp.DhcpConfig;
+import org.sparetire.dhcp.DhcpService;
+import org.sparetire.syslog.SyslogConfig;
+import org.sparetire.syslog.SyslogService;
+import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.TftpService;
+
+/**
+ * The only place that knows all three services. Order matters: syslog starts first so it catches what
+ * devices say from their first packet; DHCP starts last because it sends clients to the TFTP server,
+ * which must already be listening. Stopping runs in reverse, so DHCP stops pointing clients at us first.
+ */
+public final class Appliance {
+    private Appliance() {
+    }
+
+    public static List<SectionKey<?>> sections() {
+        return List.of(SyslogConfig.SECTION, TftpConfig.SECTION, DhcpConfig.SECTION);
+    }
+
+    public static ConfigLoader configLoader() {
+        return new ConfigLoader(sections());
+    }
+
+    public static List<ServiceSlot<?>> slots() {
+        return List.of(
+                new ServiceSlot<>(SyslogConfig.SECTION, SyslogConfig::enabled, SyslogService::new),
+                new ServiceSlot<>(TftpConfig.SECTION, TftpConfig::enabled, TftpService::new),
+                new ServiceSlot<>(DhcpConfig.SECTION, DhcpConfig::enabled, DhcpService::new));
+    }
+}

@@ -1,0 +1,56 @@
+package org.sparetire.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.FileAppender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+import org.sparetire.core.config.CoreSettings;
+import org.sparetire.core.config.LogLevel;
+
+/** Applies the config's logging section to logback: level, and an optional file beside the console. */
+public final class LoggingControl {
+    private static final String FILE_APPENDER = "FILE";
+
+    private LoggingControl() {
+    }
+
+    public static void apply(CoreSettings settings, boolean verbose) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LogLevel level = verbose && settings.logLevel().compareTo(LogLevel.DEBUG) > 0 ? LogLevel.DEBUG : settings.logLevel();
+        context.getLogger("org.sparetire").setLevel(Level.toLevel(level.name()));
+        root.setLevel(level.compareTo(LogLevel.INFO) < 0 ? Level.INFO : Level.toLevel(level.name()));
+
+        root.detachAppender(FILE_APPENDER);
+        settings.logFile().ifPresent(path -> root.addAppender(fileAppender(context, path)));
+    }
+
+    private static FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> fileAppender(LoggerContext context, Path path) {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            LoggerFactory.getLogger(LoggingControl.class).warn("cannot create the folder of log file {}: {}", path, e.getMessage());
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0} %msg%n");
+        encoder.start();
+        FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new FileAppender<>();
+        appender.setName(FILE_APPENDER);
+        appender.setContext(context);
+        appender.setFile(path.toString());
+        appender.setAppend(true);
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
+    }
+}

@@ -1,0 +1,24 @@
+package org.sparetire.app.cli;
+
+import io.netty.channel.epoll.Epoll;
+import java.util.concurrent.Callable;
+import org.sparetire.app.ExitCodes;
+import org.sparetire.app.Version;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version, the Java runtime and the network transport.")
+public final class VersionCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().printf("sparetire %s%njava %s (%s)%nnetwork transport: %s%n", Version.current(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Epoll.isAvailable() ? "epoll (native)" : "nio");
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,103 @@
+package org.sparetire.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** `sparetire check -c bad.yaml` prints the exact file:line:col of each problem and exits 3. */
+class CheckCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String yaml) throws Exception {
+        Files.createDirectories(dir.resolve("tftpboot"));
+        return Files.writeString(dir.resolve(name), yaml);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown key       | tftp:\\n  root: tftpboot\\n  prot: 6969 | 3 | 3  | unknown key 'tftp.prot' (did you mean 'port'?)",
+        "wrong type        | tftp:\\n  root: tftpboot\\n  port: [69] | 3 | 9  | tftp.port: expected a port number, found a list",
+        "port out of range | syslog:\\n  udp:\\n    port: 65536      | 3 | 11 | syslog.udp.port: port must be between 0 and 65535, got 65536",
+        "missing directory | tftp:\\n  root: /nonexistent/boot     | 2 | 9  | tftp.root: directory does not exist: /nonexistent/boot",
+        "unknown section   | tftp:\\n  root: tftpboot\\ntfpt: {}    | 3 | 1  | unknown key 'tfpt' (did you mean 'tftp'?)",
+    })
+    void badConfigsNameTheExactPosition(String name, String yaml, int line, int column, String message) throws Exception {
+        Path file = write("bad.yaml", yaml.replace("\\n", "\n"));
+        Run run = run("check", "-c", file.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
+        assertThat(run.err()).startsWith(file + ":" + line + ":" + column + ": " + message);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void overlappingDhcpRangesPointAtTheSecondRange() throws Exception {
+        Path file = write("overlap.yaml", """
+                dhcp:
+                  enabled: false
+                  subnets:
+                    - network: 10.9.0.0/24
+                      ranges:
+                        - {from: 10.9.0.10, to: 10.9.0.50}
+                        - {from: 10.9.0.40, to: 10.9.0.60}
+                """);
+        Run run = run("check", "-c", file.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
+        assertThat(run.err()).startsWith(file + ":7:").contains("overlap").contains("line 6");
+    }
+
+    @Test
+    void unreadableFilesAreReportedAtLineOne() {
+        Path missing = dir.resolve("missing.yaml");
+        Run run = run("check", "-c", missing.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
+        assertThat(run.err()).startsWith(missing + ":1:1: cannot read config: no such file");
+
+        Run directory = run("check", "-c", dir.toString());
+        assertThat(directory.err()).startsWith(dir + ":1:1: cannot read config: is a directory");
+    }
+
+    @Test
+    void aGoodFilePrintsTheEffectiveConfig() throws Exception {
+        Path file = write("good.yaml", "tftp:\n  root: tftpboot\n  port: 6969\n");
+        Run run = run("check", "-c", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("tftp:\n").contains("  port: 6969\n").contains("  root: " + dir.resolve("tftpboot"))
+                .contains("syslog:\n").contains("dhcp:\n");
+    }
+
+    @Test
+    void commandLineOverridesAreValidatedToo() throws Exception {
+        Path file = write("good.yaml", "tftp:\n  root: tftpboot\n");
+        Run run = run("check", "-c", file.toString(), "--tftp-port", "70000");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
+        assertThat(run.err()).startsWith("command line --tftp-port: tftp.port: port must be between 0 and 65535, got 70000");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("check", "--no-such-flag").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("frobnicate").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+}
