@@ -1,0 +1,149 @@
+package org.sparetire.dhcp.lease;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.sparetire.dhcp.DhcpConfig.Range;
+
+/**
+ * A pool made of inclusive ranges, one bit per address. New addresses are handed out round-robin from a
+ * cursor rather than lowest-first, so an address a client just released is the last to be reused and
+ * the client is likely to get it back (the lease table also remembers it).
+ */
+public final class PoolAllocator implements AddressAllocator {
+    private final long[] starts;
+    private final int[] lengths;
+    private final int size;
+    private final BitSet used;
+    private int cursor;
+
+    public PoolAllocator(List<Range> ranges) {
+        this.starts = new long[ranges.size()];
+        this.lengths = new int[ranges.size()];
+        int total = 0;
+        for (int i = 0; i < ranges.size(); i++) {
+            starts[i] = toLong(ranges.get(i).from());
+            long len = toLong(ranges.get(i).to()) - starts[i] + 1;
+            if (len <= 0 || total + len > (1 << 24)) {
+                throw new IllegalArgumentException("bad or too large range " + ranges.get(i));
+            }
+            lengths[i] = (int) len;
+            total += (int) len;
+        }
+        this.size = total;
+        this.used = new BitSet(total);
+    }
+
+    @Override
+    public InetAddress allocate(InetAddress hint) throws AllocationException.NoAddressAvailable {
+        if (hint != null) {
+            int i = index(hint);
+            if (i >= 0 && !used.get(i)) {
+                used.set(i);
+                return address(i);
+            }
+        }
+        if (size == 0) {
+            throw new AllocationException.NoAddressAvailable(describe());
+        }
+        int i = used.nextClearBit(cursor);
+        if (i >= size) {
+            i = used.nextClearBit(0);
+            if (i >= size) {
+                throw new AllocationException.NoAddressAvailable(describe());
+            }
+        }
+        used.set(i);
+        cursor = i + 1 >= size ? 0 : i + 1;
+        return address(i);
+    }
+
+    @Override
+    public void take(InetAddress address) throws AllocationException.OutsidePool {
+        int i = index(address);
+        if (i < 0) {
+            throw new AllocationException.OutsidePool(address.getHostAddress());
+        }
+        used.set(i);
+    }
+
+    @Override
+    public void free(InetAddress address) throws AllocationException.NotAllocated {
+        int i = index(address);
+        if (i < 0 || !used.get(i)) {
+            throw new AllocationException.NotAllocated(address.getHostAddress());
+        }
+        used.clear(i);
+    }
+
+    @Override
+    public boolean contains(InetAddress address) {
+        return index(address) >= 0;
+    }
+
+    @Override
+    public boolean isFree(InetAddress address) {
+        int i = index(address);
+        return i >= 0 && !used.get(i);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int freeCount() {
+        return size - used.cardinality();
+    }
+
+    private int index(InetAddress a) {
+        if (a == null || a.getAddress().length != 4) {
+            return -1;
+        }
+        long v = toLong(a);
+        int base = 0;
+        for (int r = 0; r < starts.length; r++) {
+            if (v >= starts[r] && v < starts[r] + lengths[r]) {
+                return base + (int) (v - starts[r]);
+            }
+            base += lengths[r];
+        }
+        return -1;
+    }
+
+    private InetAddress address(int index) {
+        int base = 0;
+        for (int r = 0; r < starts.length; r++) {
+            if (index < base + lengths[r]) {
+                return fromLong(starts[r] + index - base);
+            }
+            base += lengths[r];
+        }
+        throw new IllegalStateException("index " + index + " outside the pool");
+    }
+
+    private String describe() {
+        List<String> parts = new ArrayList<>();
+        for (int r = 0; r < starts.length; r++) {
+            parts.add(fromLong(starts[r]).getHostAddress() + "-" + fromLong(starts[r] + lengths[r] - 1).getHostAddress());
+        }
+        return parts.stream().collect(Collectors.joining(", ", "pool ", ""));
+    }
+
+    static long toLong(InetAddress a) {
+        byte[] b = a.getAddress();
+        return ((long) (b[0] & 0xff) << 24) | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+
+    static InetAddress fromLong(long v) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
