@@ -1,0 +1,16 @@
+package org.sparetire.tftp.session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Where a receiving transfer puts blocks, in order. Implemented by the upload inbox and the client. */
+public interface BlockSink {
+    /** Appends the payload. Throws {@link SinkFullException} when the disk or the size limit is full. */
+    void write(ByteBuffer payload) throws IOException;
+
+    /** All data arrived: make it visible (rename the temporary file into place). */
+    void commit() throws IOException;
+
+    /** The transfer failed: remove every trace of it. Never throws. */
+    void abort();
+}
