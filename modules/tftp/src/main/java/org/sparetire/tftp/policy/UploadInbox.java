@@ -1,0 +1,240 @@
+package org.sparetire.tftp.policy;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.sparetire.tftp.session.BlockSink;
+import org.sparetire.tftp.session.SinkFullException;
+
+/**
+ * Where uploads (WRQ) land: a backup inbox, not the boot tree. Every upload is written to a temporary file
+ * beside its destination and renamed into place only when the last block arrived, so an aborted, timed-out
+ * or disk-full upload leaves nothing behind and never damages an existing file.
+ */
+public final class UploadInbox {
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final ExistingUpload existing;
+    private final long maxSize;
+    private final List<String> extensions;
+    private final List<String> folders;
+    private final int maxNameLength;
+
+    /**
+     * @param extensions allowed extensions with the dot, lower case; empty allows any
+     * @param folders    sub-folders a name may go into ("phones", "switches/core"); empty allows only plain names
+     */
+    public UploadInbox(Path dir, ExistingUpload existing, long maxSize, List<String> extensions, List<String> folders,
+                       int maxNameLength) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.existing = existing;
+        this.maxSize = maxSize;
+        this.extensions = extensions.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
+        this.folders = List.copyOf(folders);
+        this.maxNameLength = maxNameLength;
+    }
+
+    public long maxSize() {
+        return maxSize;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A planned upload: where it will land once complete. */
+    public record Upload(String relativeName, Path target, ExistingUpload existing) {
+    }
+
+    /**
+     * Checks name, folder, extension and announced size (tsize, or -1) and picks the destination.
+     */
+    public Verdict<Upload> plan(String requested, InetAddress client, long announcedSize, Instant now) {
+        Verdict<String> rel = FileNames.relativize(requested, maxNameLength);
+        if (!rel.granted()) {
+            return Verdict.refuse(rel.refusal());
+        }
+        String name = rel.value();
+        int slash = name.lastIndexOf('/');
+        String folder = slash < 0 ? "" : name.substring(0, slash);
+        if (!folder.isEmpty() && !folders.contains(folder)) {
+            return Verdict.refuse(Refusal.accessViolation("uploads to folder '" + folder + "' are not allowed"));
+        }
+        if (!extensions.isEmpty()
+                && FileNames.extension(name).map(e -> !extensions.contains(e)).orElse(true)) {
+            return Verdict.refuse(Refusal.accessViolation("upload extension not allowed"));
+        }
+        if (announcedSize > maxSize) {
+            return Verdict.refuse(new Refusal(3, "file too large",
+                    "announced size " + announcedSize + " exceeds the limit of " + maxSize));
+        }
+        if (announcedSize > 0) {
+            try {
+                Files.createDirectories(dir);
+                long usable = Files.getFileStore(dir).getUsableSpace();
+                if (announcedSize > usable) {
+                    return Verdict.refuse(new Refusal(3, "disk full or allocation exceeded",
+                            "announced size " + announcedSize + " exceeds free space " + usable));
+                }
+            } catch (IOException e) {
+                return Verdict.refuse(new Refusal(0, "upload failed", "inbox unavailable: " + e.getMessage()));
+            }
+        }
+        Path target = switch (existing) {
+            case KEEP_VERSIONS -> dir.resolve(clientFolder(client)).resolve(name + "." + STAMP.format(now));
+            case OVERWRITE, REFUSE -> dir.resolve(name);
+        };
+        target = target.normalize();
+        if (!target.startsWith(dir)) {
+            return Verdict.refuse(Refusal.accessViolation("name escapes the inbox"));
+        }
+        if (existing == ExistingUpload.REFUSE && Files.exists(target)) {
+            return Verdict.refuse(new Refusal(6, "file already exists", "file already exists"));
+        }
+        return Verdict.grant(new Upload(name, target, existing));
+    }
+
+    /** {@code 192.0.2.7} or, for IPv6, the address with ':' as '-' so the folder name works on every OS. */
+    static String clientFolder(InetAddress client) {
+        String text = client.getHostAddress();
+        if (client instanceof Inet6Address) {
+            int pct = text.indexOf('%');
+            text = (pct >= 0 ? text.substring(0, pct) : text).replace(':', '-');
+        }
+        return text;
+    }
+
+    /** Opens the temporary file for a planned upload. */
+    public FileUpload open(Upload upload) throws IOException {
+        Files.createDirectories(upload.target().getParent());
+        Path temp = upload.target().resolveSibling("." + upload.target().getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new FileUpload(upload, temp, ch);
+    }
+
+    /** The temporary file of one upload; {@link #commit} renames it into place. */
+    public static final class FileUpload implements BlockSink {
+        private final Upload upload;
+        private final Path temp;
+        private final FileChannel channel;
+        private Path committedAs;
+        private boolean done;
+
+        FileUpload(Upload upload, Path temp, FileChannel channel) {
+            this.upload = upload;
+            this.temp = temp;
+            this.channel = channel;
+        }
+
+        public Path temp() {
+            return temp;
+        }
+
+        /** Where the upload finally landed (versions may add a suffix), or null before commit. */
+        public Path committedAs() {
+            return committedAs;
+        }
+
+        @Override
+        public void write(ByteBuffer payload) throws IOException {
+            ByteBuffer b = payload.duplicate();
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            } catch (IOException e) {
+                throw classify(e);
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            try {
+                channel.force(false);
+                channel.close();
+            } catch (IOException e) {
+                abort();
+                throw classify(e);
+            }
+            Path target = upload.target();
+            switch (upload.existing()) {
+                case OVERWRITE -> {
+                    try {
+                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                case REFUSE -> {
+                    try {
+                        Files.move(temp, target);
+                    } catch (FileAlreadyExistsException e) {
+                        abort();
+                        throw new IOException("file appeared while uploading");
+                    }
+                }
+                case KEEP_VERSIONS -> {
+                    // Two uploads from one device in the same second: keep both, as name.stamp-2, -3, ...
+                    for (int n = 1; ; n++) {
+                        Path candidate = n == 1 ? target : target.resolveSibling(target.getFileName() + "-" + n);
+                        try {
+                            Files.move(temp, candidate);
+                            target = candidate;
+                            break;
+                        } catch (FileAlreadyExistsException e) {
+                            if (n > 1000) {
+                                abort();
+                                throw e;
+                            }
+                        }
+                    }
+                }
+            }
+            committedAs = target;
+            done = true;
+        }
+
+        @Override
+        public void abort() {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the file is deleted next; nothing of it must survive
+            }
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort: a leftover .part file is hidden and never served
+            }
+        }
+
+        private static IOException classify(IOException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("no space left") || m.contains("disk quota") || m.contains("not enough space")) {
+                return new SinkFullException(e.getMessage());
+            }
+            return e;
+        }
+    }
+}

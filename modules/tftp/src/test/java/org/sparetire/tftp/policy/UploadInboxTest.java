@@ -1,0 +1,96 @@
+package org.sparetire.tftp.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UploadInboxTest {
+    static final Instant NOW = Instant.parse("2026-03-04T05:06:07Z");
+    @TempDir
+    Path dir;
+
+    InetAddress ip(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
+
+    UploadInbox inbox(ExistingUpload existing) {
+        return new UploadInbox(dir.resolve("backups"), existing, 1000, List.of(".cfg", ".txt"), List.of("phones"), 255);
+    }
+
+    void upload(UploadInbox inbox, String name, String client, String content) throws Exception {
+        UploadInbox.FileUpload u = inbox.open(inbox.plan(name, ip(client), -1, NOW).value());
+        u.write(ByteBuffer.wrap(content.getBytes()));
+        u.commit();
+    }
+
+    List<Path> files() throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void versionsPerDeviceAreKeptWithUtcTimestamps() throws Exception {
+        UploadInbox inbox = inbox(ExistingUpload.KEEP_VERSIONS);
+        upload(inbox, "switch.cfg", "192.0.2.7", "v1");
+        upload(inbox, "switch.cfg", "192.0.2.7", "v2");
+        upload(inbox, "phones/sep.cfg", "2001:db8::5", "p");
+        assertThat(files()).containsExactly(
+                Path.of("backups/192.0.2.7/switch.cfg.20260304T050607Z"),
+                Path.of("backups/192.0.2.7/switch.cfg.20260304T050607Z-2"),
+                Path.of("backups/2001-db8-0-0-0-0-0-5/phones/sep.cfg.20260304T050607Z"));
+        assertThat(Files.readString(dir.resolve("backups/192.0.2.7/switch.cfg.20260304T050607Z"))).isEqualTo("v1");
+    }
+
+    @Test
+    void overwriteReplacesAndRefuseKeepsTheOldFile() throws Exception {
+        UploadInbox over = inbox(ExistingUpload.OVERWRITE);
+        upload(over, "a.cfg", "192.0.2.1", "old");
+        upload(over, "a.cfg", "192.0.2.1", "new");
+        assertThat(Files.readString(dir.resolve("backups/a.cfg"))).isEqualTo("new");
+        UploadInbox refuse = inbox(ExistingUpload.REFUSE);
+        assertThat(refuse.plan("a.cfg", ip("192.0.2.1"), -1, NOW).refusal())
+                .isEqualTo(new Refusal(6, "file already exists", "file already exists"));
+        assertThat(files()).containsExactly(Path.of("backups/a.cfg"));
+    }
+
+    @Test
+    void anAbortedUploadLeavesTheOldFileAndNoTempFile() throws Exception {
+        UploadInbox over = inbox(ExistingUpload.OVERWRITE);
+        upload(over, "a.cfg", "192.0.2.1", "precious");
+        UploadInbox.FileUpload u = over.open(over.plan("a.cfg", ip("192.0.2.1"), -1, NOW).value());
+        u.write(ByteBuffer.wrap("half of a new ver".getBytes()));
+        assertThat(Files.exists(u.temp())).isTrue();
+        u.abort();
+        assertThat(Files.readString(dir.resolve("backups/a.cfg"))).isEqualTo("precious");
+        assertThat(files()).containsExactly(Path.of("backups/a.cfg"));
+    }
+
+    @Test
+    void namesExtensionsFoldersAndSizesAreChecked() throws Exception {
+        UploadInbox inbox = inbox(ExistingUpload.KEEP_VERSIONS);
+        InetAddress c = ip("192.0.2.1");
+        assertThat(inbox.plan("../x.cfg", c, -1, NOW).refusal().code()).isEqualTo(2);
+        assertThat(inbox.plan("x.exe", c, -1, NOW).refusal())
+                .isEqualTo(Refusal.accessViolation("upload extension not allowed"));
+        assertThat(inbox.plan("noext", c, -1, NOW).refusal().code()).isEqualTo(2);
+        assertThat(inbox.plan("other/x.cfg", c, -1, NOW).refusal())
+                .isEqualTo(Refusal.accessViolation("uploads to folder 'other' are not allowed"));
+        assertThat(inbox.plan("X.CFG", c, -1, NOW).granted()).isTrue();
+        assertThat(inbox.plan("x.cfg", c, 1001, NOW).refusal().code()).as("tsize over the limit").isEqualTo(3);
+        assertThat(inbox.plan("x.cfg", c, 1000, NOW).granted()).isTrue();
+        UploadInbox big = new UploadInbox(dir.resolve("b"), ExistingUpload.OVERWRITE, Long.MAX_VALUE, List.of(),
+                List.of(), 255);
+        assertThat(big.plan("x", c, Long.MAX_VALUE / 2, NOW).refusal())
+                .satisfies(r -> assertThat(r.code()).isEqualTo(3))
+                .satisfies(r -> assertThat(r.message()).isEqualTo("disk full or allocation exceeded"));
+    }
+}
