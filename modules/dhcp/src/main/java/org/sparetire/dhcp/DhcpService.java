@@ -1,0 +1,400 @@
+package org.sparetire.dhcp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparetire.core.event.LeaseEvent;
+import org.sparetire.core.event.LeaseEventKind;
+import org.sparetire.core.event.ServiceWarning;
+import org.sparetire.core.lifecycle.Service;
+import org.sparetire.core.lifecycle.ServiceContext;
+import org.sparetire.core.lifecycle.ServiceHealth;
+import org.sparetire.core.lifecycle.ServiceStartException;
+import org.sparetire.core.lifecycle.ServiceState;
+import org.sparetire.dhcp.codec.DhcpMessage;
+import org.sparetire.dhcp.lease.DhcpResponder;
+import org.sparetire.dhcp.lease.Ingress;
+import org.sparetire.dhcp.lease.Lease;
+import org.sparetire.dhcp.lease.LeaseTable;
+import org.sparetire.dhcp.lease.Step;
+import org.sparetire.dhcp.store.LeaseJournal;
+import org.sparetire.dhcp.transport.DhcpTransport;
+import org.sparetire.dhcp.transport.RogueServerProbe;
+
+/**
+ * The DHCP service: sockets per interface, the RFC 2131 responder, and the lease journal. The responder
+ * and lease table are touched only on the transport's single event loop; the journal's writer thread
+ * sends each ACK once its lease is on disk.
+ */
+public final class DhcpService implements Service<DhcpConfig> {
+    private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
+
+    private final ServiceContext context;
+    private final DhcpTransport transport;
+    private volatile DhcpConfig config;
+    private volatile ServiceState state = ServiceState.NEW;
+    private volatile String failure = "";
+    private volatile DhcpResponder responder;
+    private volatile LeaseJournal journal;
+    private final List<DhcpTransport.Endpoint> endpoints = new ArrayList<>();
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong acks = new AtomicLong();
+    private final AtomicLong withheld = new AtomicLong();
+    private volatile boolean accepting;
+
+    public DhcpService(DhcpConfig config, ServiceContext context) {
+        this.config = Objects.requireNonNull(config);
+        this.context = Objects.requireNonNull(context);
+        this.transport = new DhcpTransport(context.net());
+    }
+
+    @Override
+    public String name() {
+        return "dhcp";
+    }
+
+    @Override
+    public synchronized void start() throws ServiceStartException {
+        state = ServiceState.STARTING;
+        try {
+            if (config.enabled()) {
+                startEnabled(config);
+            }
+            state = ServiceState.RUNNING;
+        } catch (ServiceStartException e) {
+            state = ServiceState.FAILED;
+            failure = e.getMessage();
+            throw e;
+        }
+    }
+
+    private void startEnabled(DhcpConfig c) throws ServiceStartException {
+        List<LocalInterfaces.Ipv4> ifaces = resolve(c);
+        checkForOtherServers(c, ifaces);
+        LeaseJournal j = openJournal(c);
+        DhcpResponder r = new DhcpResponder(c, DhcpResponder.tableFor(c));
+        restore(r.table(), j.loaded().leases());
+        List<DhcpTransport.Endpoint> bound = new ArrayList<>();
+        try {
+            bindAll(c, ifaces, bound);
+        } catch (ServiceStartException e) {
+            bound.forEach(DhcpTransport.Endpoint::close);
+            j.close(Duration.ofSeconds(1));
+            throw e;
+        }
+        responder = r;
+        journal = j;
+        endpoints.addAll(bound);
+        accepting = true;
+        startTimers(c);
+        log.info("dhcp serving mode={} interfaces={} leases-restored={} journal={}", c.mode().name().toLowerCase(),
+                c.interfaces(), j.loaded().leases().size(), c.leaseFile());
+    }
+
+    private static List<LocalInterfaces.Ipv4> resolve(DhcpConfig c) throws ServiceStartException {
+        List<LocalInterfaces.Ipv4> out = new ArrayList<>();
+        for (String name : c.interfaces()) {
+            if (!LocalInterfaces.exists(name)) {
+                throw new ServiceStartException("interface " + name + " does not exist (dhcp.interfaces)");
+            }
+            LocalInterfaces.Ipv4 ip = LocalInterfaces.ipv4(name).orElseThrow(() -> new ServiceStartException(
+                    "interface " + name + " has no IPv4 address: give it one, or remove it from dhcp.interfaces"));
+            if (c.mode() == DhcpConfig.Mode.SERVER && c.subnetFor(ip.address()).isEmpty()) {
+                log.warn("dhcp: interface {} ({}) is in none of dhcp.subnets; only relayed requests are served there",
+                        name, ip.network());
+            }
+            out.add(ip);
+        }
+        return out;
+    }
+
+    private void checkForOtherServers(DhcpConfig c, List<LocalInterfaces.Ipv4> ifaces) throws ServiceStartException {
+        if (c.rogueCheck() == DhcpConfig.RogueCheck.OFF || !transport.canBindToDevice()) {
+            return;
+        }
+        RogueServerProbe probe = new RogueServerProbe(transport);
+        for (LocalInterfaces.Ipv4 iface : ifaces) {
+            for (RogueServerProbe.Answer a : probe.probe(iface, c.clientPort(), c.port() == 0 ? 67 : c.port(), c.rogueWait())) {
+                String msg = "another DHCP server answers on " + iface.name() + ": " + a.serverId().getHostAddress()
+                        + " (from " + a.from().getAddress().getHostAddress() + ")"
+                        + (c.mode() == DhcpConfig.Mode.SERVER ? "; two servers hand out conflicting leases, "
+                        + "use dhcp.mode: proxy to only add boot information" : "");
+                log.warn("dhcp: {}", msg);
+                context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
+                if (c.rogueCheck() == DhcpConfig.RogueCheck.REFUSE && c.mode() == DhcpConfig.Mode.SERVER) {
+                    throw new ServiceStartException(msg + " (refusing to start: dhcp.rogue-check.action is refuse)");
+                }
+            }
+        }
+    }
+
+    private static LeaseJournal openJournal(DhcpConfig c) throws ServiceStartException {
+        try {
+            LeaseJournal j = LeaseJournal.open(c.leaseFile());
+            if (j.loaded().badLines() > 0) {
+                log.warn("dhcp lease journal {}: skipped {} unreadable lines", c.leaseFile(), j.loaded().badLines());
+            }
+            return j;
+        } catch (IOException e) {
+            throw new ServiceStartException("cannot open lease file " + c.leaseFile() + ": " + e.getMessage()
+                    + " (dhcp.lease-file)", e);
+        }
+    }
+
+    private void restore(LeaseTable table, List<Lease> leases) {
+        for (Lease l : leases) {
+            table.record(l);
+        }
+        table.sweep(context.clock().now());
+    }
+
+    private void bindAll(DhcpConfig c, List<LocalInterfaces.Ipv4> ifaces, List<DhcpTransport.Endpoint> out)
+            throws ServiceStartException {
+        int port = c.port();
+        int proxyPort = c.proxyPort();
+        for (LocalInterfaces.Ipv4 iface : ifaces) {
+            DhcpTransport.Endpoint ep = transport.bind(iface, port, false, "dhcp.port", this::onRequest);
+            out.add(ep);
+            port = ep.port(); // port 0: every interface shares the port the first one got
+            if (c.mode() == DhcpConfig.Mode.PROXY) {
+                DhcpTransport.Endpoint boot = transport.bind(iface, proxyPort, true, "dhcp.proxy-port", this::onRequest);
+                out.add(boot);
+                proxyPort = boot.port();
+            }
+        }
+    }
+
+    private void startTimers(DhcpConfig c) {
+        timers.add(transport.every(SWEEP_EVERY, this::sweep));
+        timers.add(transport.every(c.compactEvery(), this::compact));
+    }
+
+    private void sweep() {
+        DhcpResponder r = responder;
+        LeaseJournal j = journal;
+        if (r == null || j == null) {
+            return;
+        }
+        List<Lease> expired = r.onTimeout(context.clock().now());
+        if (!expired.isEmpty()) {
+            j.append(expired);
+            for (Lease l : expired) {
+                log.info("dhcp expired mac={} ip={}", l.mac(), l.address().getHostAddress());
+                context.events().publish(new LeaseEvent(context.clock().now(), LeaseEventKind.EXPIRED, l.mac(), null,
+                        l.address(), l.hostname(), null, -1, null, null, null, l.expires(), null, null));
+            }
+        }
+    }
+
+    private void compact() {
+        DhcpResponder r = responder;
+        LeaseJournal j = journal;
+        if (r != null && j != null) {
+            j.compact(r.table().all());
+        }
+    }
+
+    /** On the event loop. */
+    private void onRequest(DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint) {
+        DhcpResponder r = responder;
+        LeaseJournal j = journal;
+        if (!accepting || r == null || j == null) {
+            return;
+        }
+        requests.incrementAndGet();
+        Step step;
+        try {
+            step = r.onPacket(request, ingress, context.clock().now());
+        } catch (RuntimeException e) {
+            log.warn("dhcp request from {} mac={} could not be handled: {}", ingress.source(), request.mac(), e.toString());
+            return;
+        }
+        if (!step.sends() && step.durable().isEmpty()) {
+            log.debug("dhcp drop iface={} peer={}: {}", ingress.interfaceName(), ingress.source(), step.log());
+            return;
+        }
+        if (step.durable().isEmpty()) {
+            finish(step, endpoint);
+            return;
+        }
+        CompletableFuture<Void> written = j.append(step.durable());
+        written.whenComplete((v, err) -> {
+            if (err != null) {
+                withheld.incrementAndGet();
+                log.error("dhcp withholding reply to mac={}: lease not on disk ({})", request.mac(), err.toString());
+                return;
+            }
+            finish(step, endpoint);
+        });
+    }
+
+    private void finish(Step step, DhcpTransport.Endpoint endpoint) {
+        if (step.sends()) {
+            endpoint.send(step.reply(), step.maxLength(), step.destination());
+            if (step.reply().type().map(t -> t == org.sparetire.dhcp.codec.MessageType.ACK).orElse(false)) {
+                acks.incrementAndGet();
+            }
+        }
+        log.info("dhcp {}", step.log());
+        for (LeaseEvent e : step.events()) {
+            context.events().publish(e);
+        }
+    }
+
+    @Override
+    public synchronized void reconfigure(DhcpConfig newConfig) throws ServiceStartException {
+        DhcpConfig old = config;
+        if (newConfig.equals(old)) {
+            return;
+        }
+        if (state != ServiceState.RUNNING) {
+            config = newConfig;
+            return;
+        }
+        if (!newConfig.enabled()) {
+            shutdown(Duration.ofSeconds(5));
+            config = newConfig;
+            log.info("dhcp disabled by reload");
+            return;
+        }
+        if (!old.enabled() || responder == null) {
+            startEnabled(newConfig);
+            config = newConfig;
+            return;
+        }
+        List<LocalInterfaces.Ipv4> ifaces = resolve(newConfig);
+        boolean socketsChange = !old.interfaces().equals(newConfig.interfaces()) || old.port() != newConfig.port()
+                || old.proxyPort() != newConfig.proxyPort() || old.mode() != newConfig.mode();
+        List<DhcpTransport.Endpoint> fresh = new ArrayList<>();
+        List<DhcpTransport.Endpoint> retired = new ArrayList<>();
+        if (socketsChange) {
+            List<DhcpTransport.Endpoint> keep = new ArrayList<>();
+            try {
+                for (LocalInterfaces.Ipv4 iface : ifaces) {
+                    boolean same = old.interfaces().contains(iface.name()) && old.port() == newConfig.port()
+                            && old.proxyPort() == newConfig.proxyPort() && old.mode() == newConfig.mode();
+                    if (same) {
+                        endpoints.stream().filter(e -> e.iface().name().equals(iface.name())).forEach(keep::add);
+                    } else {
+                        List<DhcpTransport.Endpoint> one = new ArrayList<>();
+                        bindAll(newConfig, List.of(iface), one);
+                        fresh.addAll(one);
+                    }
+                }
+            } catch (ServiceStartException e) {
+                fresh.forEach(DhcpTransport.Endpoint::close);
+                throw e;
+            }
+            endpoints.stream().filter(e -> !keep.contains(e)).forEach(retired::add);
+            endpoints.clear();
+            endpoints.addAll(keep);
+            endpoints.addAll(fresh);
+        }
+        LeaseJournal newJournal = null;
+        if (!old.leaseFile().equals(newConfig.leaseFile())) {
+            newJournal = openJournal(newConfig);
+        }
+        LeaseJournal switchTo = newJournal;
+        DhcpResponder next = new DhcpResponder(newConfig, DhcpResponder.tableFor(newConfig));
+        CompletableFuture<Void> swapped = new CompletableFuture<>();
+        // The table moves to the new responder on the event loop, between two requests: nothing in flight is lost.
+        transport.execute(() -> {
+            for (Lease l : responder.table().all()) {
+                next.table().record(l);
+            }
+            LeaseJournal previous = journal;
+            responder = next;
+            if (switchTo != null) {
+                switchTo.compact(next.table().all());
+                journal = switchTo;
+                previous.close(Duration.ofSeconds(5));
+            }
+            swapped.complete(null);
+        });
+        try {
+            swapped.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new ServiceStartException("dhcp reload did not complete: " + e);
+        }
+        retired.forEach(DhcpTransport.Endpoint::close);
+        timers.forEach(t -> t.cancel(false));
+        timers.clear();
+        startTimers(newConfig);
+        config = newConfig;
+        log.info("dhcp reconfigured interfaces={} rebound={}", newConfig.interfaces(), fresh.size());
+    }
+
+    @Override
+    public synchronized void stop(Duration grace) {
+        if (state == ServiceState.TERMINATED) {
+            return;
+        }
+        state = ServiceState.STOPPING;
+        shutdown(grace);
+        state = ServiceState.TERMINATED;
+    }
+
+    private void shutdown(Duration grace) {
+        accepting = false;
+        endpoints.forEach(DhcpTransport.Endpoint::close);
+        endpoints.clear();
+        timers.forEach(t -> t.cancel(false));
+        timers.clear();
+        LeaseJournal j = journal;
+        if (j != null) {
+            // ACKs already handed to the journal are written (and sent) within the grace period.
+            j.close(grace);
+        }
+        journal = null;
+        responder = null;
+    }
+
+    @Override
+    public ServiceHealth health() {
+        List<ServiceHealth.Endpoint> eps = new ArrayList<>();
+        synchronized (this) {
+            for (DhcpTransport.Endpoint e : endpoints) {
+                InetSocketAddress a = e.address();
+                eps.add(new ServiceHealth.Endpoint("udp", e.bootServerPort() ? "proxy-dhcp" : "dhcp", a));
+            }
+        }
+        String detail;
+        if (state == ServiceState.FAILED) {
+            detail = failure;
+        } else if (!config.enabled()) {
+            detail = "disabled (dhcp.enabled: false)";
+        } else {
+            detail = "mode=" + config.mode().name().toLowerCase() + " interfaces="
+                    + config.interfaces().stream().collect(Collectors.joining(",")) + " requests=" + requests.get()
+                    + " acks=" + acks.get() + (withheld.get() > 0 ? " withheld=" + withheld.get() : "");
+        }
+        return new ServiceHealth(state, eps, detail);
+    }
+
+    /** The live leases, for {@code sparetire leases} against a running server and for tests. */
+    public List<Lease> leases() {
+        DhcpResponder r = responder;
+        if (r == null) {
+            return List.of();
+        }
+        CompletableFuture<List<Lease>> f = new CompletableFuture<>();
+        transport.execute(() -> f.complete(List.copyOf(r.table().all())));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+}
