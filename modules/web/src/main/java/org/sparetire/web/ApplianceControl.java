@@ -1,0 +1,64 @@
+package org.sparetire.web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.lifecycle.ReloadReport;
+import org.sparetire.core.lifecycle.ServiceHealth;
+
+/**
+ * What the dashboard may ask of the running appliance. The app module implements it; the web module
+ * never sees a service module. Everything past the first four methods is an optional capability: the
+ * defaults say "not available", and the dashboard shows that instead of pretending.
+ */
+public interface ApplianceControl {
+
+    /** Every service slot's health, by service name, in start order. */
+    Map<String, ServiceHealth> health();
+
+    /** The config in force (defaults filled in), for the Config page. */
+    AppConfig config();
+
+    /** The text of the config file in force, when it came from a file, for the Config page. */
+    Optional<String> configSource();
+
+    /**
+     * Re-reads and applies the config file, as SIGHUP does. A bad file comes back with its problems
+     * ({@code file:line:col}) and changes nothing.
+     */
+    CompletableFuture<ReloadReport> reload();
+
+    /** Ends a lease now, as if the client had sent DHCPRELEASE. */
+    default LeaseRelease releaseLease(String mac) {
+        return LeaseRelease.UNSUPPORTED;
+    }
+
+    /** Address pools and how full they are, for the Leases page and the pool-utilisation metric. */
+    default List<PoolUsage> pools() {
+        return List.of();
+    }
+
+    /** Syslog messages the collector dropped (queue full, rate limit), when it counts them. */
+    default OptionalLong syslogDropped() {
+        return OptionalLong.empty();
+    }
+
+    /** The outcome of a lease release request. */
+    enum LeaseRelease {
+        RELEASED, NOT_FOUND, UNSUPPORTED
+    }
+
+    /**
+     * @param name  the pool's name as configured (or its range, such as {@code 10.0.0.100-10.0.0.199})
+     * @param size  addresses the pool can hand out
+     * @param used  addresses offered or leased now
+     */
+    record PoolUsage(String name, int size, int used) {
+        public double utilisation() {
+            return size <= 0 ? 0 : (double) used / size;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.sparetire.web;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.config.ConfigException;
+import org.sparetire.core.config.ConfigLoader;
+import org.sparetire.core.config.ConfigOverrides;
+import org.sparetire.core.lifecycle.ReloadReport;
+import org.sparetire.core.lifecycle.ServiceHealth;
+import org.sparetire.core.lifecycle.ServiceState;
+
+/**
+ * The app's side of {@link ApplianceControl} for tests: a real config bound from text, and a reload that
+ * really binds the current text, so a broken file comes back with real file:line:col problems.
+ */
+public final class FakeAppliance implements ApplianceControl {
+    public volatile String text;
+    public final Map<String, ServiceHealth> health = new LinkedHashMap<>();
+    public final List<String> released = new ArrayList<>();
+    public volatile boolean releaseSupported = true;
+    private volatile AppConfig config;
+
+    public FakeAppliance(String text) throws ConfigException {
+        this.text = text;
+        this.config = load(text);
+        health.put("tftp", ServiceHealth.of(ServiceState.RUNNING));
+        health.put("dhcp", ServiceHealth.of(ServiceState.TERMINATED));
+    }
+
+    static AppConfig load(String text) throws ConfigException {
+        return new ConfigLoader(List.of(WebConfig.SECTION)).loadText(text, "sparetire.yaml", Path.of("/etc/sparetire"),
+                ConfigOverrides.none());
+    }
+
+    public WebConfig webConfig() {
+        return config.section(WebConfig.SECTION);
+    }
+
+    @Override
+    public Map<String, ServiceHealth> health() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(health));
+    }
+
+    @Override
+    public AppConfig config() {
+        return config;
+    }
+
+    @Override
+    public Optional<String> configSource() {
+        return Optional.of(text);
+    }
+
+    @Override
+    public CompletableFuture<ReloadReport> reload() {
+        try {
+            config = load(text);
+            return CompletableFuture.completedFuture(new ReloadReport(true, List.of(), List.of("web: reconfigured")));
+        } catch (ConfigException e) {
+            return CompletableFuture.completedFuture(new ReloadReport(false, e.problems(), List.of()));
+        }
+    }
+
+    @Override
+    public LeaseRelease releaseLease(String mac) {
+        if (!releaseSupported) {
+            return LeaseRelease.UNSUPPORTED;
+        }
+        released.add(mac);
+        return LeaseRelease.RELEASED;
+    }
+
+    @Override
+    public List<PoolUsage> pools() {
+        return List.of(new PoolUsage("lab 10.77.0.100-10.77.0.199", 100, 25));
+    }
+
+    @Override
+    public OptionalLong syslogDropped() {
+        return OptionalLong.of(3);
+    }
+}
