@@ -1,0 +1,302 @@
+package org.sparetire.syslog.store;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparetire.core.time.Clock;
+import org.sparetire.syslog.SyslogConfig.DeviceFiles;
+import org.sparetire.syslog.policy.DeviceNaming;
+import org.sparetire.syslog.policy.RotationPolicy;
+
+/**
+ * The files on disk: one per device ({@code <address>.log} or {@code <hostname>.log}) plus {@code all.log},
+ * each buffered in memory and written in large chunks, each rotated by {@link RotationPolicy} into
+ * {@code name.log.1 .. name.log.N}. Not thread-safe: only the writer thread touches it.
+ *
+ * <p>A failing write (disk full, a USB stick pulled) loses the lines in that buffer, counts them, and is
+ * reported once through {@link Trouble}; the next successful write reports recovery. Receiving goes on.
+ */
+public final class LogStore implements AutoCloseable {
+    static final int BUFFER = 64 * 1024;
+    /** Open device files at most; a site with more devices reopens the least recently used. */
+    static final int MAX_OPEN = 256;
+
+    /** Opens a file for appending; tests substitute one that fails like a full disk. */
+    @FunctionalInterface
+    public interface Opener {
+        WritableByteChannel open(Path path) throws IOException;
+    }
+
+    /** Told once when writing starts failing and once when it works again. */
+    public interface Trouble {
+        void writeFailed(Path file, IOException cause);
+
+        void writeRecovered(Path file);
+    }
+
+    public static final Opener FILES = p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+
+    private final Path directory;
+    private final DeviceFiles mode;
+    private final boolean combined;
+    private final RotationPolicy rotation;
+    private final Clock clock;
+    private final Opener opener;
+    private final Trouble trouble;
+    private final SyslogCounters counters;
+    private final Map<String, LogFile> open = new LinkedHashMap<>(64, 0.75f, true);
+    private LogFile all;
+    private boolean failing;
+
+    public LogStore(Path directory, DeviceFiles mode, boolean combined, RotationPolicy rotation, Clock clock,
+                    Opener opener, Trouble trouble, SyslogCounters counters) throws IOException {
+        this.directory = directory;
+        this.mode = mode;
+        this.combined = combined;
+        this.rotation = rotation;
+        this.clock = clock;
+        this.opener = opener;
+        this.trouble = trouble;
+        this.counters = counters;
+        Files.createDirectories(directory);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Files the line under its device and in the combined file. */
+    public void append(Received r, byte[] line) {
+        String device = DeviceNaming.name(mode, r.sender().getAddress(), r.message().hostname());
+        if (device != null) {
+            write(device, line);
+        }
+        if (combined) {
+            write(DeviceNaming.COMBINED, line);
+        }
+    }
+
+    private void write(String name, byte[] line) {
+        LogFile f = name.equals(DeviceNaming.COMBINED) ? all : open.get(name);
+        try {
+            if (f == null) {
+                f = openFile(name);
+            }
+            Instant now = clock.now();
+            if (rotation.due(f.size(), line.length, f.oldest, now)) {
+                f = rotate(f);
+            }
+            f.append(line, now);
+            ok(f);
+        } catch (IOException e) {
+            if (f != null) {
+                counters.diskLost.add(f.discard());
+            }
+            counters.diskLost.increment();
+            failed(f == null ? directory.resolve(name + ".log") : f.path, e);
+        }
+    }
+
+    private LogFile openFile(String name) throws IOException {
+        Path path = directory.resolve(name + ".log");
+        LogFile f = new LogFile(path, opener.open(path), Files.exists(path) ? Files.size(path) : 0, firstLineTime(path));
+        if (name.equals(DeviceNaming.COMBINED)) {
+            all = f;
+        } else {
+            open.put(name, f);
+            if (open.size() > MAX_OPEN) {
+                Map.Entry<String, LogFile> eldest = open.entrySet().iterator().next();
+                open.remove(eldest.getKey());
+                closeQuietly(eldest.getValue());
+            }
+        }
+        return f;
+    }
+
+    /** name.log -> name.log.1 -> ... -> name.log.keep; the oldest beyond keep is deleted. */
+    private LogFile rotate(LogFile f) throws IOException {
+        f.flush();
+        f.channel.close();
+        int keep = rotation.keep();
+        Path base = f.path;
+        Files.deleteIfExists(Path.of(base + "." + keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            Path from = Path.of(base + "." + i);
+            if (Files.exists(from)) {
+                Files.move(from, Path.of(base + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (keep > 0) {
+            Files.move(base, Path.of(base + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.deleteIfExists(base);
+        }
+        LogFile fresh = new LogFile(base, opener.open(base), 0, null);
+        String name = base.getFileName().toString();
+        name = name.substring(0, name.length() - ".log".length());
+        if (f == all) {
+            all = fresh;
+        } else {
+            open.put(name, fresh);
+        }
+        return fresh;
+    }
+
+    /** Writes every buffer to its file; called at least once a second and at shutdown. */
+    public void flush() {
+        List<LogFile> files = new ArrayList<>(open.values());
+        if (all != null) {
+            files.add(all);
+        }
+        for (LogFile f : files) {
+            try {
+                f.flush();
+                ok(f);
+            } catch (IOException e) {
+                counters.diskLost.add(f.discard());
+                failed(f.path, e);
+            }
+        }
+    }
+
+    private void ok(LogFile f) {
+        if (failing && f.lastWriteOk) {
+            failing = false;
+            trouble.writeRecovered(f.path);
+        }
+    }
+
+    private void failed(Path path, IOException e) {
+        if (!failing) {
+            failing = true;
+            trouble.writeFailed(path, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        flush();
+        for (LogFile f : open.values()) {
+            closeQuietly(f);
+        }
+        open.clear();
+        if (all != null) {
+            closeQuietly(all);
+            all = null;
+        }
+    }
+
+    private void closeQuietly(LogFile f) {
+        try {
+            f.flush();
+        } catch (IOException e) {
+            counters.diskLost.add(f.discard());
+            failed(f.path, e);
+        }
+        try {
+            f.channel.close();
+        } catch (IOException ignored) {
+            // Nothing buffered remains; a failing close has nothing left to lose.
+        }
+    }
+
+    /** The age of a file that existed before start: the receive time on its first line. */
+    private Instant firstLineTime(Path path) {
+        try {
+            if (!Files.exists(path) || Files.size(path) == 0) {
+                return null;
+            }
+            try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
+                String first = reader.readLine();
+                Instant t = first == null ? null : LineFormat.timeOf(first);
+                return t != null ? t : clock.now();
+            }
+        } catch (IOException e) {
+            return clock.now();
+        }
+    }
+
+    /** One open file with its write buffer. */
+    static final class LogFile {
+        final Path path;
+        final WritableByteChannel channel;
+        final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        long written;
+        int bufferedLines;
+        Instant oldest;
+        boolean lastWriteOk = true;
+
+        LogFile(Path path, WritableByteChannel channel, long size, Instant oldest) {
+            this.path = path;
+            this.channel = channel;
+            this.written = size;
+            this.oldest = oldest;
+        }
+
+        long size() {
+            return written + buffer.position();
+        }
+
+        void append(byte[] line, Instant now) throws IOException {
+            if (oldest == null) {
+                oldest = now;
+            }
+            if (buffer.remaining() < line.length) {
+                flush();
+            }
+            if (line.length > buffer.capacity()) {
+                ByteBuffer direct = ByteBuffer.wrap(line);
+                writeFully(direct);
+                written += line.length;
+                return;
+            }
+            buffer.put(line);
+            bufferedLines++;
+        }
+
+        void flush() throws IOException {
+            if (buffer.position() == 0) {
+                return;
+            }
+            buffer.flip();
+            int n = buffer.remaining();
+            writeFully(buffer);
+            buffer.clear();
+            written += n;
+            bufferedLines = 0;
+        }
+
+        private void writeFully(ByteBuffer b) throws IOException {
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+                lastWriteOk = true;
+            } catch (IOException e) {
+                lastWriteOk = false;
+                throw e;
+            }
+        }
+
+        /** Drops what is buffered after a failed write; returns how many lines were lost. */
+        int discard() {
+            int lost = bufferedLines;
+            buffer.clear();
+            bufferedLines = 0;
+            return lost;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.sparetire.syslog.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.sparetire.core.event.EventBus;
+import org.sparetire.core.event.SyslogReceived;
+import org.sparetire.core.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that files messages. Event loops hand messages over through a bounded queue and never
+ * wait: a slow disk must not make the kernel drop datagrams, and when even the queue is full the message
+ * is counted as dropped. Buffers are flushed when the queue runs dry (at most every 100 ms) and at least
+ * once a second under sustained load; stopping drains the queue and flushes everything.
+ */
+public final class StoreWriter {
+    private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
+    private static final long IDLE_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int BATCH = 1024;
+
+    private final ArrayBlockingQueue<Received> queue;
+    private final LogStore store;
+    private final String truncationMarker;
+    private final SyslogCounters counters;
+    private final EventBus events;
+    private final RecentMessages recent;
+    private final Clock clock;
+    private final Thread thread;
+    private final LineFormat format = new LineFormat();
+    private volatile Consumer<Received> forwarding = r -> { };
+    private volatile boolean stopping;
+    private final StoreWriter predecessor;
+
+    /**
+     * @param predecessor a writer being replaced by a reload: this one waits for it to drain before
+     *                    touching the files, so lines never interleave and rotation never races
+     */
+    public StoreWriter(int capacity, LogStore store, String truncationMarker, SyslogCounters counters, EventBus events,
+                       RecentMessages recent, Clock clock, StoreWriter predecessor) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.store = store;
+        this.truncationMarker = truncationMarker;
+        this.counters = counters;
+        this.events = events;
+        this.recent = recent;
+        this.clock = clock;
+        this.predecessor = predecessor;
+        this.thread = new Thread(this::run, "syslog-writer");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void forwardTo(Consumer<Received> forwarding) {
+        this.forwarding = forwarding;
+    }
+
+    /** Never blocks: an event loop calls this. */
+    public boolean offer(Received r) {
+        if (queue.offer(r)) {
+            return true;
+        }
+        counters.queueFull.increment();
+        return false;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        if (predecessor != null) {
+            predecessor.awaitStopped();
+        }
+        List<Received> batch = new ArrayList<>(BATCH);
+        long lastFlush = clock.nanoTime();
+        boolean dirty = false;
+        try {
+            while (true) {
+                Received first = queue.poll(IDLE_FLUSH_NANOS, TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    if (dirty) {
+                        store.flush();
+                        dirty = false;
+                        lastFlush = clock.nanoTime();
+                    }
+                    if (stopping && queue.isEmpty()) {
+                        break;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                for (Received r : batch) {
+                    file(r);
+                }
+                batch.clear();
+                dirty = true;
+                long now = clock.nanoTime();
+                if (queue.isEmpty() && now - lastFlush >= IDLE_FLUSH_NANOS || now - lastFlush >= MAX_FLUSH_NANOS) {
+                    store.flush();
+                    dirty = false;
+                    lastFlush = now;
+                }
+            }
+        } catch (InterruptedException e) {
+            // Grace ran out: file what is already queued without waiting for more, then close.
+            Received r;
+            while ((r = queue.poll()) != null) {
+                file(r);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    private void file(Received r) {
+        store.append(r, format.format(r, truncationMarker).getBytes(StandardCharsets.UTF_8));
+        counters.filed.increment();
+        SyslogReceived event = new SyslogReceived(r.at(), r.sender(), r.message().facility(), r.message().severity(),
+                r.message().hostname(), r.message().app(), r.message().message());
+        recent.add(event);
+        events.publish(event);
+        try {
+            forwarding.accept(r);
+        } catch (RuntimeException e) {
+            log.warn("syslog forwarding failed for {}: {}", r.sender(), e.toString());
+        }
+    }
+
+    /** Stops taking messages, files what is queued, flushes and closes; waits at most {@code grace}. */
+    public void stop(Duration grace) {
+        stopping = true;
+        if (!thread.isAlive()) {
+            if (thread.getState() == Thread.State.NEW) {
+                store.close();
+            }
+            return;
+        }
+        try {
+            thread.join(Math.max(1, grace.toMillis()));
+            if (thread.isAlive()) {
+                log.warn("syslog writer still busy after {} ms with {} queued; filing the rest now", grace.toMillis(),
+                        queue.size());
+                thread.interrupt();
+                thread.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For a replacement writer: stop this one and wait until it has closed its files. */
+    void awaitStopped() {
+        stopping = true;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

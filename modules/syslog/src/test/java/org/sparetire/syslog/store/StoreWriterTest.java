@@ -1,0 +1,69 @@
+package org.sparetire.syslog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparetire.core.event.EventBus;
+import org.sparetire.core.event.SyslogReceived;
+import org.sparetire.core.time.Clock;
+import org.sparetire.syslog.SyslogConfig;
+import org.sparetire.syslog.SyslogConfig.DeviceFiles;
+import org.sparetire.syslog.policy.RotationPolicy;
+import org.sparetire.testkit.EventRecorder;
+
+class StoreWriterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void filesPublishesKeepsRecentAndFlushesOnStop() throws Exception {
+        SyslogCounters counters = new SyslogCounters();
+        EventBus bus = new EventBus();
+        RecentMessages recent = new RecentMessages(3, 10);
+        LogStore store = new LogStore(dir, DeviceFiles.ADDRESS, true, new RotationPolicy(0, Duration.ZERO, 1),
+                Clock.system(), LogStore.FILES, new LogStore.Trouble() {
+                    public void writeFailed(Path f, java.io.IOException e) { }
+                    public void writeRecovered(Path f) { }
+                }, counters);
+        StoreWriter writer = new StoreWriter(100_000, store, " [cut]", counters, bus, recent, Clock.system(), null);
+        SyslogConfig config = SyslogConfig.defaults();
+        Intake intake = new Intake(new SyslogConfig(true, config.bind(), config.udp(), config.tcp(), config.allow(),
+                config.rateLimit(), 480, " [cut]", dir, config.files(), 1024, 3, List.of()), Clock.system(), counters,
+                writer);
+        InetSocketAddress phone = new InetSocketAddress("192.0.2.50", 514);
+        try (EventRecorder events = new EventRecorder(bus)) {
+            writer.start();
+            byte[] first = "<14>Nov 24 05:00:00 phone1 sip: hello".getBytes(StandardCharsets.US_ASCII);
+            assertThat(intake.accept(phone, "udp", first, 0, first.length, false, true)).isTrue();
+            SyslogReceived e = events.await(SyslogReceived.class, Duration.ofSeconds(5));
+            assertThat(e.hostname()).isEqualTo("phone1");
+            assertThat(e.app()).isEqualTo("sip");
+            assertThat(e.severity()).isEqualTo(6);
+            // Flushed within a second of arriving, though nothing else happened.
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (!Files.exists(dir.resolve("192.0.2.50.log")) || Files.size(dir.resolve("192.0.2.50.log")) == 0) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            byte[] big = ("<14>" + "x".repeat(1000)).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 20_000; i++) {
+                intake.accept(phone, "udp", big, 0, big.length, false, true);
+            }
+            writer.stop(Duration.ofSeconds(30));
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("192.0.2.50.log"));
+        assertThat(lines).hasSize(20_001);
+        assertThat(lines.get(1)).endsWith("x".repeat(476) + " [cut]");
+        assertThat(counters.truncated.sum()).isEqualTo(20_000);
+        assertThat(counters.filed.sum()).isEqualTo(20_001);
+        assertThat(recent.of(phone.getAddress())).hasSize(3);
+    }
+}
