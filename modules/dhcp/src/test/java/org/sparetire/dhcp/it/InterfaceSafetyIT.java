@@ -1,0 +1,86 @@
+package org.sparetire.dhcp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparetire.testkit.NetNamespace;
+import org.sparetire.testkit.PeerProgram;
+
+/**
+ * The technician's laptop, rebuilt in namespaces: the server's default route leaves by "wifi0", the bench
+ * faces "eth0s", and a third interface "oth0" is up with an address in a configured subnet but is not in
+ * dhcp.interfaces. A client on the bench gets a lease; a client on oth0 gets nothing; and not a single
+ * packet leaves by the default-route interface while the server probes, offers and acknowledges.
+ */
+class InterfaceSafetyIT {
+    @TempDir
+    Path dir;
+
+    static long txPackets(NetNamespace ns, String iface) throws Exception {
+        String out = ns.exec(Duration.ofSeconds(5), "cat", "/sys/class/net/" + iface + "/statistics/tx_packets")
+                .assertSuccess().stdout().trim();
+        return Long.parseLong(out);
+    }
+
+    @Test
+    void answersOnlyOnTheConfiguredInterfaceAndRepliesLeaveByIt() throws Exception {
+        PeerProgram.require("busybox", "busybox");
+        try (Namespaces nss = new Namespaces()) {
+            NetNamespace srv = nss.create("lsrv");
+            NetNamespace bench = nss.create("lbench");
+            NetNamespace wifi = nss.create("lwifi");
+            NetNamespace other = nss.create("loth");
+            for (NetNamespace ns : new NetNamespace[] {srv, bench, wifi, other}) {
+                // No IPv6 chatter (router solicitations, MLD), so the packet counters below count only IPv4.
+                ns.exec(Duration.ofSeconds(5), "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1").assertSuccess();
+                ns.exec(Duration.ofSeconds(5), "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1").assertSuccess();
+            }
+            Namespaces.link(srv, "wifi0", "10.78.0.2/24", wifi, "up0", "10.78.0.1/24");
+            srv.exec(Duration.ofSeconds(5), "ip", "route", "add", "default", "via", "10.78.0.1", "dev", "wifi0")
+                    .assertSuccess();
+            Namespaces.link(srv, "eth0s", "10.77.1.1/24", bench, "cli0", null);
+            Namespaces.link(srv, "oth0", "10.79.0.1/24", other, "cli1", null);
+
+            String config = """
+                    dhcp:
+                      enabled: true
+                      interfaces: [eth0s]
+                      rogue-check: {action: warn, wait: 500ms}
+                      lease-file: leases
+                      subnets:
+                        - network: 10.77.1.0/24
+                          ranges: [{from: 10.77.1.100, to: 10.77.1.150}]
+                        - network: 10.79.0.0/24
+                          ranges: [{from: 10.79.0.100, to: 10.79.0.150}]
+                        - network: 10.78.0.0/24
+                          ranges: [{from: 10.78.0.100, to: 10.78.0.150}]
+                    """;
+            long wifiBefore = txPackets(srv, "wifi0");
+            try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), config)) {
+                Path script = UdhcpcIT.script(dir);
+                PeerProgram.Result ok = bench.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli0", "-f", "-q",
+                        "-n", "-t", "4", "-T", "1", "-s", script.toString());
+                assertThat(ok.exitCode()).as(ok.describe() + "\n" + server.output()).isZero();
+                Map<String, String> v = UdhcpcIT.vars(dir.resolve("event-bound"));
+                assertThat(v.get("ip")).startsWith("10.77.1.");
+                assertThat(v.get("serverid")).isEqualTo("10.77.1.1");
+
+                PeerProgram.Result ignored = other.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli1", "-f",
+                        "-q", "-n", "-t", "2", "-T", "1", "-s", script.toString());
+                assertThat(ignored.exitCode()).as("a client on an unconfigured interface got a lease: "
+                        + ignored.describe()).isNotZero();
+                // A client on the Wi-Fi side broadcasts too: nobody may answer it.
+                PeerProgram.Result wifiClient = wifi.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "up0", "-f",
+                        "-q", "-n", "-t", "2", "-T", "1", "-s", script.toString());
+                assertThat(wifiClient.exitCode()).isNotZero();
+                assertThat(server.output()).doesNotContain("ip=10.79.").doesNotContain("ip=10.78.");
+                assertThat(txPackets(srv, "wifi0")).as("packets sent by the default-route interface").isEqualTo(wifiBefore);
+                assertThat(txPackets(srv, "oth0")).as("packets sent by the unconfigured interface").isZero();
+            }
+        }
+    }
+}
