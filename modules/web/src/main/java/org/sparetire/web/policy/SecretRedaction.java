@@ -7,12 +7,12 @@ import org.sparetire.web.AccessToken;
 
 /**
  * Hides secrets in config text before a page shows it: the dashboard token wherever it appears, and the
- * value of any key whose name says it is a secret. Lines are kept, so error positions still point at
+ * value of any key whose name ends in token, password, secret, passphrase or api-key. Lines are kept, so error positions still point at
  * the right line and column.
  */
 public final class SecretRedaction {
     private static final Pattern SECRET_KEY = Pattern.compile(
-            "(?m)^(\\s*-?\\s*[A-Za-z0-9_-]*(?:token|password|passwd|secret|passphrase|api-key|apikey)[A-Za-z0-9_-]*\\s*:[ \\t]*)"
+            "(?m)^(\\s*-?\\s*[A-Za-z0-9_-]*(?:token|password|passwd|secret|passphrase|api-key|apikey)\\s*:[ \\t]*)"
                     + "(?![ \\t]*(?:#|$))([^\\n#]*?)([ \\t]*(?:#.*)?)$",
             Pattern.CASE_INSENSITIVE);
 

@@ -1,0 +1,205 @@
+package org.sparetire.web.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sparetire.web.Events.ack;
+import static org.sparetire.web.Events.finished;
+import static org.sparetire.web.Events.ip;
+import static org.sparetire.web.Events.lease;
+import static org.sparetire.web.Events.progress;
+import static org.sparetire.web.Events.started;
+import static org.sparetire.web.Events.syslog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparetire.core.event.LeaseEventKind;
+import org.sparetire.core.event.TransferOutcome;
+import org.sparetire.testkit.ManualClock;
+import org.sparetire.web.WebConfig;
+
+class DashboardTest {
+    private static final String A = "52:54:00:00:00:0a";
+    private static final String B = "52:54:00:00:00:0b";
+
+    private final ManualClock clock = new ManualClock();
+    private final Dashboard dashboard = new Dashboard(WebConfig.History.DEFAULTS, clock);
+
+    private Instant tick(long seconds) {
+        clock.advance(Duration.ofSeconds(seconds));
+        return clock.now();
+    }
+
+    private static List<String> story(List<TimelineEntry> entries) {
+        List<String> out = new ArrayList<>();
+        for (TimelineEntry e : entries) {
+            out.add(e.kind() + " " + (e.mac() == null ? "-" : e.mac().substring(15)) + " "
+                    + (e.address() == null ? "-" : e.address().getHostAddress()) + " " + e.summary().split(" ")[0]);
+        }
+        return out;
+    }
+
+    @Test
+    void timelineFollowsADeviceThatChangesAddressWhileAnotherTakesItsOldOne() {
+        dashboard.accept(ack(tick(1), A, "10.0.0.50", Duration.ofHours(1)));
+        dashboard.accept(started(tick(1), 1, "10.0.0.50", "ipxe.efi", 100));
+        dashboard.accept(finished(tick(1), 1, "10.0.0.50", "ipxe.efi", 100, Duration.ofSeconds(1),
+                TransferOutcome.COMPLETED));
+        // A moves to .51 (e.g. a reservation added); B is then given A's old address.
+        dashboard.accept(ack(tick(10), A, "10.0.0.51", Duration.ofHours(1)));
+        dashboard.accept(ack(tick(1), B, "10.0.0.50", Duration.ofHours(1)));
+        dashboard.accept(syslog(tick(1), "10.0.0.50", 6, "B says hello from .50"));
+        dashboard.accept(syslog(tick(1), "10.0.0.51", 6, "A says hello from .51"));
+
+        assertThat(story(dashboard.timeline(A))).containsExactly(
+                "dhcp 0a 10.0.0.50 ACKED",
+                "tftp 0a 10.0.0.50 read",
+                "tftp 0a 10.0.0.50 read",
+                "dhcp 0a 10.0.0.51 ACKED",
+                "syslog 0a 10.0.0.51 info");
+        assertThat(story(dashboard.timeline(B))).containsExactly(
+                "dhcp 0b 10.0.0.50 ACKED",
+                "syslog 0b 10.0.0.50 info");
+        // The address view tells both owners' stories, each attributed to the device of its time.
+        assertThat(story(dashboard.timeline("10.0.0.50"))).containsExactly(
+                "dhcp 0a 10.0.0.50 ACKED",
+                "tftp 0a 10.0.0.50 read",
+                "tftp 0a 10.0.0.50 read",
+                "dhcp 0b 10.0.0.50 ACKED",
+                "syslog 0b 10.0.0.50 info");
+        assertThat(dashboard.holderNow(ip("10.0.0.50"))).hasValue(B);
+        assertThat(dashboard.holderNow(ip("10.0.0.51"))).hasValue(A);
+    }
+
+    @Test
+    void eventsAreAttributedByTheirOwnTimeNotByArrivalOrder() {
+        Instant t0 = tick(1);
+        dashboard.accept(ack(t0, A, "10.0.0.50", Duration.ofHours(1)));
+        dashboard.accept(ack(t0.plusSeconds(60), B, "10.0.0.50", Duration.ofHours(1)));
+        // A syslog line stamped before B took the address arrives late: it is still A's.
+        dashboard.accept(syslog(t0.plusSeconds(30), "10.0.0.50", 3, "late line from A"));
+        assertThat(story(dashboard.timeline(A))).containsExactly("dhcp 0a 10.0.0.50 ACKED", "syslog 0a 10.0.0.50 err");
+        assertThat(story(dashboard.timeline(B))).containsExactly("dhcp 0b 10.0.0.50 ACKED");
+    }
+
+    @Test
+    void leaseExpiryAndReleaseEndTheJoin() {
+        dashboard.accept(ack(tick(1), A, "10.0.0.50", Duration.ofMinutes(10)));
+        dashboard.accept(syslog(tick(60), "10.0.0.50", 6, "within lease"));
+        assertThat(dashboard.leaseStates().get(LeaseView.LeaseState.BOUND)).isEqualTo(1);
+
+        tick(600); // past expiry, with no EXPIRED event: the clock alone decides.
+        dashboard.accept(syslog(clock.now(), "10.0.0.50", 6, "after expiry"));
+        assertThat(dashboard.leaseStates().get(LeaseView.LeaseState.EXPIRED)).isEqualTo(1);
+        assertThat(dashboard.holderNow(ip("10.0.0.50"))).isEmpty();
+        assertThat(story(dashboard.timeline(A))).containsExactly("dhcp 0a 10.0.0.50 ACKED", "syslog 0a 10.0.0.50 info");
+        assertThat(story(dashboard.timeline("10.0.0.50"))).last().isEqualTo("syslog - 10.0.0.50 info");
+
+        dashboard.accept(ack(tick(1), B, "10.0.0.60", Duration.ofHours(1)));
+        dashboard.accept(lease(tick(5), LeaseEventKind.RELEASED, B, null, null));
+        dashboard.accept(syslog(tick(1), "10.0.0.60", 6, "after release"));
+        assertThat(dashboard.lease(B).orElseThrow().state(clock.now())).isEqualTo(LeaseView.LeaseState.RELEASED);
+        assertThat(dashboard.lease(B).orElseThrow().address()).isEqualTo(ip("10.0.0.60"));
+        assertThat(story(dashboard.timeline(B))).containsExactly("dhcp 0b 10.0.0.60 ACKED", "dhcp 0b 10.0.0.60 RELEASED");
+    }
+
+    @Test
+    void macsInAnySpellingNameTheSameDevice() {
+        dashboard.accept(ack(tick(1), "52:54:00:00:00:0A", "10.0.0.50", Duration.ofHours(1)));
+        assertThat(dashboard.timeline("52-54-00-00-00-0a")).hasSize(1);
+        assertThat(dashboard.lease(A)).isPresent();
+    }
+
+    @Test
+    void progressGivesRateEtaAndFraction() {
+        Instant t0 = tick(1);
+        dashboard.accept(started(t0, 5, "10.0.0.9", "fw.bin", 10_000));
+        dashboard.accept(progress(t0.plusSeconds(2), 5, "10.0.0.9", 4_000, 10_000));
+        TransferView v = dashboard.activeTransfers().get(0);
+        assertThat(v.fraction()).isEqualTo(0.4);
+        assertThat(v.bytesPerSecond()).isEqualTo(2_000);
+        assertThat(v.etaSeconds()).isEqualTo(3);
+
+        dashboard.accept(finished(t0.plusSeconds(5), 5, "10.0.0.9", "fw.bin", 10_000, Duration.ofSeconds(5),
+                TransferOutcome.COMPLETED));
+        assertThat(dashboard.activeTransfers()).isEmpty();
+        TransferView done = dashboard.recentTransfers(t -> true, 10).get(0);
+        assertThat(done.fraction()).isEqualTo(1.0);
+        assertThat(done.etaSeconds()).isEqualTo(-1);
+        assertThat(dashboard.totals().bytesSent()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aTransferWhoseFinishWasLostIsDroppedAfterTenSilentMinutes() {
+        dashboard.accept(started(tick(1), 6, "10.0.0.9", "stuck.bin", -1));
+        tick(599);
+        assertThat(dashboard.activeTransfers()).hasSize(1);
+        tick(2);
+        assertThat(dashboard.activeTransfers()).isEmpty();
+    }
+
+    @Test
+    void everyHistoryIsBounded() {
+        WebConfig.History small = new WebConfig.History(10, 20, 10, 10, 10, 10);
+        Dashboard d = new Dashboard(small, clock);
+        for (int i = 0; i < 5_000; i++) {
+            String mac = String.format("52:54:00:00:%02x:%02x", (i >> 8) & 0xff, i & 0xff);
+            String address = "10.1." + ((i >> 8) & 0xff) + "." + (i & 0xff);
+            d.accept(ack(tick(1), mac, address, Duration.ofHours(1)));
+            d.accept(started(clock.now(), i, address, "f" + i, 10));
+            d.accept(finished(clock.now(), i, address, "f" + i, 10, Duration.ofMillis(1), TransferOutcome.COMPLETED));
+            d.accept(syslog(clock.now(), address, 6, "line " + i));
+            d.accept(new org.sparetire.core.event.ServiceWarning(clock.now(), "dhcp", "warning " + i));
+        }
+        for (int i = 0; i < 100; i++) {
+            d.accept(syslog(tick(1), "10.1.19.135", 6, "chatty " + i));
+        }
+        assertThat(d.recentTransfers(t -> true, 1_000_000)).hasSize(10);
+        assertThat(d.syslog(l -> true, 0, 1_000_000)).hasSize(20);
+        assertThat(d.leases()).hasSize(10);
+        assertThat(d.devices()).hasSize(10);
+        assertThat(d.timeline("52:54:00:00:13:87")).hasSize(10);
+        assertThat(d.warnings(1_000_000)).hasSize(10);
+        // The newest survive.
+        assertThat(d.syslog(l -> true, 0, 1).get(0).message()).isEqualTo("chatty 99");
+        assertThat(d.historyUse()).containsEntry("syslog", "20/20").containsEntry("devices", "10/10");
+    }
+
+    @Test
+    void shrinkingTheLimitsForgetsTheOldestAtOnce() {
+        for (int i = 0; i < 50; i++) {
+            dashboard.accept(syslog(tick(1), "10.0.0.1", 6, "line " + i));
+        }
+        dashboard.resize(new WebConfig.History(10, 10, 10, 10, 10, 10));
+        List<SyslogLine> left = dashboard.syslog(l -> true, 0, 100);
+        assertThat(left).hasSize(10);
+        assertThat(left.get(9).message()).isEqualTo("line 40");
+        assertThat(dashboard.timeline("10.0.0.1")).hasSize(10);
+    }
+
+    @Test
+    void proxyDhcpLearnsTheAddressFromWhereTheRequestCameFrom() {
+        org.sparetire.core.event.LeaseEvent proxy = new org.sparetire.core.event.LeaseEvent(tick(1),
+                LeaseEventKind.PROXY_OFFERED, A, null, null, null, "PXEClient", 7, null, "uefi", "ipxe.efi", null,
+                org.sparetire.web.Events.peer("192.168.5.23", 4011), java.util.Map.of());
+        dashboard.accept(proxy);
+        dashboard.accept(started(tick(1), 9, "192.168.5.23", "ipxe.efi", 10));
+        assertThat(dashboard.activeTransfers().get(0).mac()).isEqualTo(A);
+        // A relayed request (from port 67) names the relay, not the client: no join from it.
+        org.sparetire.core.event.LeaseEvent relayed = new org.sparetire.core.event.LeaseEvent(tick(1),
+                LeaseEventKind.PROXY_OFFERED, B, null, null, null, null, -1, null, null, null, null,
+                org.sparetire.web.Events.peer("192.168.9.1", 67), java.util.Map.of());
+        dashboard.accept(relayed);
+        assertThat(dashboard.holderNow(ip("192.168.9.1"))).isEmpty();
+    }
+
+    @Test
+    void listenersSeeEveryUpdateInOrder() {
+        List<String> seen = new ArrayList<>();
+        dashboard.addListener(u -> seen.add(u.topic()));
+        dashboard.accept(ack(tick(1), A, "10.0.0.50", Duration.ofHours(1)));
+        dashboard.accept(syslog(tick(1), "10.0.0.50", 6, "x"));
+        assertThat(seen).containsExactly("lease", "timeline", "syslog", "timeline");
+    }
+}
