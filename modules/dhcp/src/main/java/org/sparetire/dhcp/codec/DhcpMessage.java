@@ -75,13 +75,22 @@ public record DhcpMessage(int op, int htype, int hops, int xid, int secs, int fl
         return chaddr.colonHex();
     }
 
-    /** RFC 2131 section 4.2: option 61 identifies the client when present, else htype + chaddr. */
+    /**
+     * RFC 2131 section 4.2: option 61 identifies the client when present, else htype + chaddr. An option 61
+     * that is just htype + chaddr (RFC 2132 section 9.14's usual form, sent by udhcpc but not by dhclient)
+     * names the same client as the bare hardware address, so both kinds of client keep one lease per NIC.
+     */
     public String clientKey() {
+        String hw = "hw:" + String.format("%02x", htype) + ":" + chaddr.hex();
         Octets id = options.get(OptionCatalog.CLIENT_ID);
         if (id != null && id.length() > 0) {
+            if (id.length() == chaddr.length() + 1 && id.get(0) == htype
+                    && id.hex().substring(2).equals(chaddr.hex())) {
+                return hw;
+            }
             return "id:" + id.hex();
         }
-        return "hw:" + String.format("%02x", htype) + ":" + chaddr.hex();
+        return hw;
     }
 
     public Optional<InetAddress> addressOption(int code) {

@@ -34,7 +34,7 @@ class DhcpCodecTest {
         assertThat(m.textOption(OptionCatalog.HOSTNAME)).contains("bench1");
         assertThat(m.parameterRequestList()).containsExactly(1, 3, 6, 12, 15, 28, 42, 43, 66, 67, 150);
         assertThat(m.maxMessageSize()).contains(576);
-        assertThat(m.clientKey()).isEqualTo("id:014ed8f8c63e31");
+        assertThat(m.clientKey()).isEqualTo("hw:01:4ed8f8c63e31"); // option 61 = htype + chaddr
         assertThat(m.options().keySet()).containsExactly(53, 57, 55, 12, 60, 61);
     }
 
