@@ -1,0 +1,138 @@
+package org.sparetire.tftp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.sparetire.core.lifecycle.Service;
+import org.sparetire.core.lifecycle.ServiceContext;
+import org.sparetire.core.lifecycle.ServiceHealth;
+import org.sparetire.core.lifecycle.ServiceStartException;
+import org.sparetire.core.lifecycle.ServiceState;
+import org.sparetire.tftp.policy.Admission;
+import org.sparetire.tftp.policy.PathJail;
+import org.sparetire.tftp.policy.Remapper;
+import org.sparetire.tftp.policy.RequestPolicy;
+import org.sparetire.tftp.policy.SharedFiles;
+import org.sparetire.tftp.policy.UploadInbox;
+import org.sparetire.tftp.session.OptionNegotiation;
+import org.sparetire.tftp.transport.ServerSettings;
+import org.sparetire.tftp.transport.TftpServer;
+
+/** The TFTP service: RFC 1350 with options (RFC 2347-2349), windows (RFC 7440) and a backup inbox. */
+public final class TftpService implements Service<TftpConfig> {
+    /** TransferProgress events at most this often per transfer. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
+    private final ServiceContext context;
+    private final SharedFiles files = new SharedFiles();
+    private final TftpServer server;
+    private volatile TftpConfig config;
+    private volatile ServiceState state = ServiceState.NEW;
+    private Admission admission;
+
+    public TftpService(TftpConfig config, ServiceContext context) {
+        this.config = config;
+        this.context = context;
+        this.server = new TftpServer(context.net(), context.events(), context.clock());
+    }
+
+    @Override
+    public String name() {
+        return "tftp";
+    }
+
+    @Override
+    public synchronized void start() throws ServiceStartException {
+        state = ServiceState.STARTING;
+        try {
+            ServerSettings settings = settings(config, null);
+            server.start(new InetSocketAddress(config.bind(), config.port()), settings);
+            state = ServiceState.RUNNING;
+        } catch (ServiceStartException e) {
+            state = ServiceState.FAILED;
+            throw e;
+        }
+    }
+
+    private ServerSettings settings(TftpConfig c, TftpConfig previous) throws ServiceStartException {
+        if (c.createRoot() && !Files.isDirectory(c.root())) {
+            try {
+                Files.createDirectories(c.root());
+            } catch (IOException e) {
+                throw new ServiceStartException("cannot create tftp.root " + c.root() + ": " + e.getMessage(), e);
+            }
+        }
+        if (!Files.isDirectory(c.root())) {
+            throw new ServiceStartException("tftp.root is not a directory: " + c.root());
+        }
+        PathJail jail = new PathJail(c.root(), c.symlinks(), c.caseInsensitive(), c.maxNameLength());
+        UploadInbox inbox = c.uploads().enabled()
+                ? new UploadInbox(c.uploads().dir(), c.uploads().onExisting(), c.uploads().maxSize(),
+                        c.uploads().extensions(), c.uploads().folders(), c.maxNameLength())
+                : null;
+        RequestPolicy policy = new RequestPolicy(jail, c.virtualRoots(), new Remapper(c.backslashToSlash(), c.remap()),
+                c.access(), inbox, files);
+        // Keep the counters when the limits did not change, so a reload does not forget running transfers.
+        if (admission == null || previous == null || !previous.limits().equals(c.limits())) {
+            admission = new Admission(c.limits().transfers(), c.limits().perClient(), c.limits().requestsPerSecond(),
+                    c.limits().burst());
+        }
+        OptionNegotiation.Limits limits = new OptionNegotiation.Limits(c.blksizeMax(), c.windowsizeMax(), c.timeout(),
+                c.retries(), c.rollover() == TftpConfig.Rollover.ONE);
+        List<ServerSettings.Cap> caps = c.blksizeCaps().stream()
+                .map(b -> new ServerSettings.Cap(b.clients(), b.max())).toList();
+        return new ServerSettings(policy, admission, limits, caps, c.singlePort(), c.portRange().low(),
+                c.portRange().high(), PROGRESS_INTERVAL);
+    }
+
+    @Override
+    public synchronized void reconfigure(TftpConfig newConfig) throws ServiceStartException {
+        TftpConfig old = config;
+        Admission oldAdmission = admission;
+        ServerSettings next;
+        try {
+            next = settings(newConfig, old);
+        } catch (ServiceStartException e) {
+            admission = oldAdmission;
+            throw e;
+        }
+        if (!old.bind().equals(newConfig.bind()) || old.port() != newConfig.port()) {
+            try {
+                server.rebind(new InetSocketAddress(newConfig.bind(), newConfig.port()));
+            } catch (ServiceStartException e) {
+                admission = oldAdmission;
+                throw e;
+            }
+        }
+        server.update(next);
+        config = newConfig;
+    }
+
+    @Override
+    public synchronized void stop(Duration grace) {
+        if (state == ServiceState.TERMINATED) {
+            return;
+        }
+        state = ServiceState.STOPPING;
+        server.stop(grace);
+        state = ServiceState.TERMINATED;
+    }
+
+    @Override
+    public ServiceHealth health() {
+        ServiceState s = state;
+        if (s != ServiceState.RUNNING) {
+            return new ServiceHealth(s, List.of(), "");
+        }
+        return new ServiceHealth(s, List.of(new ServiceHealth.Endpoint("udp", "tftp", server.localAddress())),
+                server.activeTransfers() + " active, " + server.servedTransfers() + " done, "
+                        + files.openFiles() + " files open");
+    }
+
+    /** Transfers running now, for tests and the dashboard. */
+    public int activeTransfers() {
+        return server.activeTransfers();
+    }
+}

@@ -1,0 +1,42 @@
+package org.sparetire.tftp.transport;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import org.sparetire.core.net.Cidr;
+import org.sparetire.tftp.policy.Admission;
+import org.sparetire.tftp.policy.RequestPolicy;
+import org.sparetire.tftp.session.OptionNegotiation;
+
+/**
+ * Everything a new transfer is started with. Swapped whole on reconfiguration; a running transfer keeps
+ * the settings (and the admission counters) it started under.
+ *
+ * @param portLow  first source port for transfers, 0 for any
+ * @param portHigh last source port for transfers, 0 for any
+ */
+public record ServerSettings(RequestPolicy policy, Admission admission, OptionNegotiation.Limits limits,
+                             List<Cap> blksizeCaps, boolean singlePort, int portLow, int portHigh,
+                             Duration progressInterval) {
+    public record Cap(List<Cidr> clients, int max) {
+    }
+
+    public ServerSettings {
+        blksizeCaps = List.copyOf(blksizeCaps);
+    }
+
+    /** The limits for one client: the configured blksize cap, lowered for networks with a smaller MTU. */
+    public OptionNegotiation.Limits limitsFor(InetAddress client) {
+        int max = limits.maxBlksize();
+        for (Cap cap : blksizeCaps) {
+            for (Cidr c : cap.clients()) {
+                if (c.contains(client)) {
+                    max = Math.min(max, cap.max());
+                }
+            }
+        }
+        return max == limits.maxBlksize() ? limits
+                : new OptionNegotiation.Limits(max, limits.maxWindowsize(), limits.timeout(), limits.maxRetries(),
+                        limits.rolloverToOne());
+    }
+}
