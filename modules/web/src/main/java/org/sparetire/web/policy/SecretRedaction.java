@@ -13,7 +13,7 @@ import org.sparetire.web.AccessToken;
 public final class SecretRedaction {
     private static final Pattern SECRET_KEY = Pattern.compile(
             "(?m)^(\\s*-?\\s*[A-Za-z0-9_-]*(?:token|password|passwd|secret|passphrase|api-key|apikey)\\s*:[ \\t]*)"
-                    + "(?![ \\t]*(?:#|$))([^\\n#]*?)([ \\t]*(?:#.*)?)$",
+                    + "(?![ \\t]*(?:#|$|null[ \\t]*(?:#|$)|~[ \\t]*(?:#|$)))([^\\n#]*?)([ \\t]*(?:#.*)?)$",
             Pattern.CASE_INSENSITIVE);
 
     private SecretRedaction() {

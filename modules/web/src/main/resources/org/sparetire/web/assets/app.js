@@ -207,14 +207,16 @@ async function transfersPage(root) {
     emptyRow(active.tbody, 9, 'no transfer running');
     emptyRow(recent.tbody, 11, 'no transfer finished yet');
   }
-  [q, outcome, direction].forEach((c) => c.addEventListener('input', () => {
+  const onFilter = () => {
     const p = new URLSearchParams();
     if (q.value.trim()) p.set('q', q.value.trim());
     if (outcome.value) p.set('outcome', outcome.value);
     if (direction.value) p.set('direction', direction.value);
     history.replaceState(null, '', '/transfers' + (p.toString() ? '?' + p : ''));
     load();
-  }));
+  };
+  q.addEventListener('input', onFilter);
+  [outcome, direction].forEach((c) => c.addEventListener('change', onFilter));
   await load();
   connectLive({
     transfer: (t) => {
@@ -271,7 +273,7 @@ async function leasesPage(root) {
         el('td', {}, p.name), el('td', {}, progressBar({ fraction: p.utilisation, active: true })), el('td', {}, p.used + ' of ' + p.size))))));
     }
   }
-  state.addEventListener('input', load);
+  state.addEventListener('change', load);
   await load();
   connectLive({
     lease: (l) => {
@@ -322,7 +324,8 @@ async function syslogPage(root) {
     lastSeq = data.lines.length ? data.lines[0].seq : lastSeq;
     emptyRow(t.tbody, 6, 'no message yet');
   }
-  [device, severity, q].forEach((c) => c.addEventListener('input', load));
+  [device, q].forEach((c) => c.addEventListener('input', load));
+  severity.addEventListener('change', load);
   pause.addEventListener('change', () => { if (!pause.checked) load(); });
   await load();
   connectLive({
@@ -373,7 +376,7 @@ async function devicePage(root, key) {
   root.append(list);
   function item(e) {
     const details = Object.entries(e.details);
-    return el('li', { class: 'entry kind-' + e.kind, dataset: { seq: String(e.seq) } },
+    return el('li', { class: 'entry kind-' + e.kind, dataset: { seq: String(e.seq), at: e.at } },
       el('span', { class: 'when' }, fmtDateTime(e.at)), el('span', { class: 'kind' }, e.kind),
       data.kind === 'address' && e.mac ? el('span', {}, deviceLink(e.mac, null), ' ') : '',
       data.kind === 'mac' && e.address ? el('span', { class: 'mono muted' }, e.address + ' ') : '',
@@ -388,7 +391,9 @@ async function devicePage(root, key) {
       const mine = data.kind === 'mac' ? e.mac === data.key : e.address === data.key;
       if (!mine) return;
       list.querySelectorAll('li.empty').forEach((x) => x.remove());
-      list.append(item(e));
+      // Keep time order when a service reports late: insert before the first later entry.
+      const later = [...list.querySelectorAll('li.entry')].find((li) => new Date(li.dataset.at) > new Date(e.at));
+      if (later) later.before(item(e)); else list.append(item(e));
     },
     resync: () => location.reload(),
   });

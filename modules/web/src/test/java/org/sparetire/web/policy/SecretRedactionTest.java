@@ -18,6 +18,7 @@ class SecretRedactionTest {
                   tokens-per-second: 5
                   note: the value s3cr3t-s3cr3t-s3cr3t appears here too
                   api-key:
+                  secret: null
                 """;
         String out = SecretRedaction.redact(text, Optional.of(new AccessToken("s3cr3t-s3cr3t-s3cr3t")));
         assertThat(out).isEqualTo("""
@@ -29,6 +30,7 @@ class SecretRedactionTest {
                   tokens-per-second: 5
                   note: the value ******** appears here too
                   api-key:
+                  secret: null
                 """);
         assertThat(out.lines().count()).isEqualTo(text.lines().count());
     }
