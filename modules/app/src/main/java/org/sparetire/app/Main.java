@@ -26,8 +26,7 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> ExitCodes.SERVICE_FAILED);
-        cli.setExitCodeOnInvalidInput(ExitCodes.USAGE);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.SERVICE_FAILED);
         return cli;
     }
 
