@@ -29,14 +29,13 @@ public final class DeviceNaming {
     }
 
     public static String address(InetAddress sender) {
-        String text = sender.getHostAddress();
-        if (sender instanceof Inet6Address) {
-            int zone = text.indexOf('%');
-            text = (zone >= 0 ? text.substring(0, zone) : text);
-            // Compressed form, with ':' (not allowed on Windows) as '_'.
-            text = compress(sender.getAddress()).replace(':', '_');
-        }
-        return text;
+        // ':' is not allowed in Windows file names.
+        return printable(sender).replace(':', '_');
+    }
+
+    /** 192.0.2.1, or an IPv6 address in its short RFC 5952 form without zone: what people type and grep. */
+    public static String printable(InetAddress address) {
+        return address instanceof Inet6Address ? compress(address.getAddress()) : address.getHostAddress();
     }
 
     static String sanitize(String name) {

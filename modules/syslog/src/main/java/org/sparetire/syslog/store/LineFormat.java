@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import org.sparetire.syslog.codec.Priority;
+import org.sparetire.syslog.policy.DeviceNaming;
 import org.sparetire.syslog.codec.Rfc5424Message;
 import org.sparetire.syslog.codec.SyslogMessage;
 
@@ -28,7 +29,7 @@ public final class LineFormat {
         appendTime(sb, r.at());
         sb.append(' ');
         InetAddress a = r.sender().getAddress();
-        sb.append(a == null ? r.sender().getHostString() : a.getHostAddress());
+        sb.append(a == null ? r.sender().getHostString() : DeviceNaming.printable(a));
         sb.append(' ').append(Priority.label(m.facility(), m.severity()));
         sb.append(' ').append(m.hostname() == null ? "-" : m.hostname());
         sb.append(' ');

@@ -72,7 +72,7 @@ class LogStoreTest {
         assertThat(Files.readString(dir.resolve("192.0.2.10.log"))).isEqualTo(
                 "2026-11-24T05:00:00.000Z 192.0.2.10 local7.notice - %SYS-5-CONFIG_I Configured\n");
         assertThat(Files.readString(dir.resolve("2001_db8__1.log"))).isEqualTo(
-                "2026-11-24T05:00:00.007Z 2001:db8:0:0:0:0:0:1 user.notice phone1 sip[4] registered\n");
+                "2026-11-24T05:00:00.007Z 2001:db8::1 user.notice phone1 sip[4] registered\n");
         assertThat(Files.readAllLines(dir.resolve("all.log"))).hasSize(2);
     }
 

@@ -1,0 +1,262 @@
+package org.sparetire.syslog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparetire.core.event.SyslogReceived;
+import org.sparetire.core.lifecycle.ServiceStartException;
+import org.sparetire.core.lifecycle.ServiceState;
+import org.sparetire.testkit.EventRecorder;
+
+/** The whole service on real loopback sockets. */
+class SyslogServiceIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void udpMessagesAreFiledPerDeviceAndCombinedWithEvents() throws Exception {
+        try (Collector c = new Collector(dir, "");
+             EventRecorder events = new EventRecorder(c.context.events())) {
+            assertThat(c.service.health().state()).isEqualTo(ServiceState.RUNNING);
+            c.sendUdp("<189>12: *Mar  1 00:00:12.123: %SYS-5-CONFIG_I: Configured from console",
+                    "<14>1 2026-11-24T05:00:00Z phone1 sip 42 REG - registered");
+            List<String> lines = c.awaitLines("127.0.0.1.log", 2);
+            assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z 127\\.0\\.0\\.1 "
+                    + "local7\\.notice - %SYS-5-CONFIG_I Configured from console");
+            assertThat(lines.get(1)).endsWith(" 127.0.0.1 user.info phone1 sip[42] registered");
+            assertThat(c.awaitLines("all.log", 2)).isEqualTo(lines);
+            SyslogReceived e = events.await(SyslogReceived.class, x -> "phone1".equals(x.hostname()),
+                    Duration.ofSeconds(5));
+            assertThat(e.sender().getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
+            assertThat(c.service.recent(InetAddress.getLoopbackAddress())).hasSize(2);
+        }
+    }
+
+    @Test
+    void ipv6AndDatagramsUpTo64KiBWithTruncationMarker() throws Exception {
+        try (Collector c = new Collector(dir, "bind: \"::1\"\nmax-message: 1KiB\ntruncation-marker: ' <cut>'")) {
+            assertThat(c.service.health().endpoints().get(0).address().getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+            String big = "<13>" + "y".repeat(65_000);
+            Collector.sendUdp(InetAddress.getByName("::1"), c.udpPort(), "<13>over v6", big);
+            List<String> lines = c.awaitLines("__1.log", 2);
+            assertThat(lines.get(0)).endsWith(" ::1 user.notice - - over v6");
+            assertThat(lines.get(1)).endsWith("y".repeat(1020) + " <cut>");
+            assertThat(c.service.counters().truncated.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tcpOctetCountingAndLfConnectionsAndALyingCountClosesOnlyItsConnection() throws Exception {
+        try (Collector c = new Collector(dir, "tcp: {enabled: true, port: 0, max-frame: 1KiB}");
+             Socket octets = new Socket("127.0.0.1", c.tcpPort());
+             Socket lines = new Socket("127.0.0.1", c.tcpPort());
+             Socket liar = new Socket("127.0.0.1", c.tcpPort())) {
+            OutputStream o = octets.getOutputStream();
+            o.write("20 <13>1 - h a - - - x".getBytes(StandardCharsets.US_ASCII)); // one byte short: split frame
+            o.flush();
+            Thread.sleep(50);
+            o.write("y19 <13>1 - h a - - - z".getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            lines.getOutputStream().write("<13>Nov 24 05:00:00 h t: lf one\n<13>Nov 24 05:00:00 h t: lf two\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            liar.getOutputStream().write("99999 <13>too big".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = liar.getInputStream();
+            liar.setSoTimeout(5000);
+            assertThat(in.read()).as("server closed the lying connection").isEqualTo(-1);
+            List<String> filed = c.awaitLines("127.0.0.1.log", 4);
+            assertThat(filed).anySatisfy(l -> assertThat(l).endsWith(" h a xy"))
+                    .anySatisfy(l -> assertThat(l).endsWith(" h a z"))
+                    .anySatisfy(l -> assertThat(l).endsWith(" h t lf one"))
+                    .anySatisfy(l -> assertThat(l).endsWith(" h t lf two"));
+            // The honest connections still work after the liar was thrown out.
+            o.write("20 <13>1 - h a - - - w".getBytes(StandardCharsets.US_ASCII));
+            o.write("y".getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            assertThat(c.awaitLines("127.0.0.1.log", 5).get(4)).endsWith(" h a wy");
+            assertThat(c.service.counters().framingErrors.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tcpConnectionLimitAndIdleTimeout() throws Exception {
+        try (Collector c = new Collector(dir, "tcp: {enabled: true, port: 0, max-connections: 1, idle-timeout: 1s}");
+             Socket first = new Socket("127.0.0.1", c.tcpPort())) {
+            first.getOutputStream().write("<13>first\n".getBytes(StandardCharsets.US_ASCII));
+            c.awaitLines("127.0.0.1.log", 1);
+            try (Socket second = new Socket("127.0.0.1", c.tcpPort())) {
+                second.setSoTimeout(5000);
+                assertThat(second.getInputStream().read()).as("over the limit").isEqualTo(-1);
+            }
+            assertThat(c.service.counters().connectionsRefused.sum()).isEqualTo(1);
+            first.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            assertThat(first.getInputStream().read()).as("idle connection closed").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void allowlistAndRateLimitDropAndCount() throws Exception {
+        try (Collector c = new Collector(dir, "allow: [10.0.0.0/8]")) {
+            c.sendUdp("<13>not allowed");
+            Thread.sleep(300);
+            assertThat(c.service.counters().denied.sum()).isEqualTo(1);
+            assertThat(c.file("127.0.0.1.log")).doesNotExist();
+        }
+        try (Collector c = new Collector(dir, "rate-limit: {per-sender: 5, burst: 10}")) {
+            String[] burst = new String[50];
+            java.util.Arrays.fill(burst, "<13>storm");
+            c.sendUdp(burst);
+            Thread.sleep(500);
+            long filed = c.service.counters().filed.sum();
+            assertThat(filed).isBetween(10L, 14L);
+            assertThat(c.service.counters().rateLimited.sum()).isEqualTo(50 - filed);
+            assertThat(c.service.health().detail()).contains("rate-limited=" + (50 - filed));
+        }
+    }
+
+    @Test
+    void startFailureLeavesNothingBoundAndSaysWhy() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             ServerSocket tcpTaken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            SyslogService s = new SyslogService(Collector.config(dir,
+                    "udp: {port: " + taken.getLocalPort() + "}"), org.sparetire.testkit.TestServices.context());
+            assertThatThrownBy(s::start).isInstanceOf(ServiceStartException.class)
+                    .hasMessage("cannot bind 127.0.0.1:" + taken.getLocalPort()
+                            + ": address already in use (another program serves this port: stop it or set syslog.udp.port)");
+            assertThat(s.health().state()).isEqualTo(ServiceState.FAILED);
+            assertThat(s.health().endpoints()).isEmpty();
+            // UDP binds, then TCP fails: the UDP socket must be released.
+            int freeUdp;
+            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                freeUdp = probe.getLocalPort();
+            }
+            SyslogService s2 = new SyslogService(Collector.config(dir, "udp: {port: " + freeUdp + "}\n"
+                    + "tcp: {enabled: true, port: " + tcpTaken.getLocalPort() + "}"), org.sparetire.testkit.TestServices.context());
+            assertThatThrownBy(s2::start).hasMessageContaining("syslog.tcp.port");
+            try (DatagramSocket again = new DatagramSocket(freeUdp, InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).isEqualTo(freeUdp);
+            }
+        }
+    }
+
+    @Test
+    void reconfigureRebindsOnlyWhatChangedAndKeepsOpenTcpConnections() throws Exception {
+        try (Collector c = new Collector(dir, "tcp: {enabled: true, port: 0}");
+             Socket open = new Socket("127.0.0.1", c.tcpPort())) {
+            int udp = c.udpPort();
+            int tcp = c.tcpPort();
+            // Same addresses, other settings: nothing is rebound.
+            c.service.reconfigure(Collector.config(dir, "tcp: {enabled: true, port: 0}\nrate-limit: {per-sender: 1000}"));
+            assertThat(c.udpPort()).isEqualTo(udp);
+            assertThat(c.tcpPort()).isEqualTo(tcp);
+            int newUdp;
+            int newTcp;
+            try (DatagramSocket p1 = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 ServerSocket p2 = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                newUdp = p1.getLocalPort();
+                newTcp = p2.getLocalPort();
+            }
+            c.service.reconfigure(Collector.config(dir, "udp: {port: " + newUdp + "}\ntcp: {enabled: true, port: "
+                    + newTcp + "}\ndirectory: moved"));
+            assertThat(c.udpPort()).isEqualTo(newUdp);
+            assertThat(c.tcpPort()).isEqualTo(newTcp);
+            Collector.sendUdp(InetAddress.getLoopbackAddress(), newUdp, "<13>after move");
+            open.getOutputStream().write("<13>old connection still works\n".getBytes(StandardCharsets.US_ASCII));
+            List<String> lines = Collector.awaitLines(dir.resolve("moved/127.0.0.1.log"), 2, Duration.ofSeconds(10));
+            assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("after move"))
+                    .anySatisfy(l -> assertThat(l).endsWith("old connection still works"));
+            // A reconfigure that cannot bind keeps the running sockets.
+            try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(() -> c.service.reconfigure(Collector.config(dir, "udp: {port: "
+                        + taken.getLocalPort() + "}\ntcp: {enabled: true, port: " + newTcp + "}")))
+                        .isInstanceOf(ServiceStartException.class);
+            }
+            assertThat(c.udpPort()).isEqualTo(newUdp);
+            c.service.reconfigure(Collector.config(dir, "udp: {port: " + newUdp + "}\ndirectory: moved"));
+            assertThat(c.service.health().endpoints()).hasSize(1);
+            assertThat(c.udpPort()).isEqualTo(newUdp);
+        }
+    }
+
+    @Test
+    void stopFilesEverythingAlreadyReceived() throws Exception {
+        Collector c = new Collector(dir, "");
+        String[] many = new String[2000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "<13>msg " + i;
+        }
+        c.sendUdp(many);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (c.service.counters().received.sum() < many.length && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        c.close();
+        assertThat(Files.readAllLines(c.file("all.log"))).hasSize(2000);
+        assertThat(c.service.health().state()).isEqualTo(ServiceState.TERMINATED);
+    }
+
+    @Test
+    void forwardsToUdpAndTcpUpstreamsAndADownUpstreamNeverBlocksFiling() throws Exception {
+        try (DatagramSocket upstreamUdp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            int downPort;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                downPort = probe.getLocalPort();
+            }
+            try (Collector c = new Collector(dir, "forward:\n"
+                    + "  - {host: 127.0.0.1, port: " + upstreamUdp.getLocalPort() + ", protocol: udp}\n"
+                    + "  - {host: 127.0.0.1, port: " + downPort + ", protocol: tcp, format: raw, queue: 100}\n")) {
+                c.sendUdp("<189>12: *Mar  1 00:00:12.123: %SYS-5-CONFIG_I: Configured");
+                upstreamUdp.setSoTimeout(5000);
+                DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+                upstreamUdp.receive(p);
+                String forwarded = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+                assertThat(forwarded).matches("<189>1 \\d{4}-03-01T00:00:12\\.123000Z 127\\.0\\.0\\.1 %SYS-5-CONFIG_I - - - Configured");
+                // The TCP upstream is down: 500 more messages are filed anyway; its queue of 100 overflows.
+                String[] more = new String[500];
+                java.util.Arrays.fill(more, "<13>while upstream is down");
+                c.sendUdp(more);
+                c.awaitLines("all.log", 501);
+                assertThat(c.service.counters().forwardDropped.sum()).isGreaterThanOrEqualTo(400);
+                // Now the upstream comes up: the forwarder reconnects and delivers what it queued, raw.
+                try (ServerSocket up = new ServerSocket(downPort, 10, InetAddress.getLoopbackAddress())) {
+                    up.setSoTimeout(10_000);
+                    try (Socket s = up.accept()) {
+                        s.setSoTimeout(5000);
+                        byte[] head = s.getInputStream().readNBytes(100);
+                        String text = new String(head, StandardCharsets.US_ASCII);
+                        assertThat(text).startsWith("58 <189>12: *Mar  1 00:00:12.123: %SYS-5-CONFIG_I: Configured"
+                                + "26 <13>while upstream is down");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void disabledServiceBindsNothing() throws Exception {
+        try (Collector c = new Collector(dir, "enabled: false")) {
+            assertThat(c.service.health().endpoints()).isEmpty();
+            assertThat(c.service.health().state()).isEqualTo(ServiceState.RUNNING);
+        }
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+}
