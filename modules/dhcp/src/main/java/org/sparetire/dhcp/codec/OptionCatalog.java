@@ -70,7 +70,12 @@ public final class OptionCatalog {
         add("vendor-specific", VENDOR_SPECIFIC, OptionType.SUB_OPTIONS);
         add("netbios-name-server", 44, OptionType.IP_LIST);
         add("lease-time", LEASE_TIME, OptionType.U32);
+        add("message-type", MESSAGE_TYPE, OptionType.U8);
         add("server-identifier", SERVER_ID, OptionType.IP_LIST);
+        add("parameter-request-list", PARAMETER_REQUEST_LIST, OptionType.HEX);
+        add("max-message-size", MAX_MESSAGE_SIZE, OptionType.U16);
+        add("relay-agent-info", RELAY_AGENT_INFO, OptionType.HEX);
+        add("requested-address", REQUESTED_ADDRESS, OptionType.IP_LIST);
         add("message", MESSAGE, OptionType.TEXT);
         add("renewal-time", RENEWAL_TIME, OptionType.U32);
         add("rebinding-time", REBINDING_TIME, OptionType.U32);
