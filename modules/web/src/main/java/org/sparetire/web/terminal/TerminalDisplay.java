@@ -1,0 +1,77 @@
+package org.sparetire.web.terminal;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.sparetire.core.event.EventBus;
+import org.sparetire.core.time.Clock;
+
+/**
+ * Draws a {@link TerminalStatus} in place on a terminal, a few times a second, from its own daemon
+ * thread (never an event loop). {@code serve} starts one when stdout is a TTY; log lines should then go
+ * to the log file or stderr, or they scroll the frame away.
+ */
+public final class TerminalDisplay implements AutoCloseable {
+    /** ANSI: cursor to the top-left, then clear to the end of the screen (ECMA-48 CUP and ED). */
+    private static final String HOME_AND_CLEAR = "\u001b[H\u001b[J";
+
+    private final TerminalStatus status;
+    private final EventBus.Subscription subscription;
+    private final ScheduledExecutorService painter;
+    private final PrintStream out;
+
+    private TerminalDisplay(TerminalStatus status, EventBus.Subscription subscription, ScheduledExecutorService painter,
+                            PrintStream out) {
+        this.status = status;
+        this.subscription = subscription;
+        this.painter = painter;
+        this.out = out;
+    }
+
+    /**
+     * @param columns the terminal's width now (from {@code $COLUMNS} or {@code stty size}); read each frame
+     * @param every   how often to redraw; 250 ms looks live without flicker
+     */
+    public static TerminalDisplay start(EventBus bus, Clock clock, PrintStream out, IntSupplier columns,
+                                        Duration every, boolean unicode) {
+        TerminalStatus status = new TerminalStatus(ZoneId.systemDefault(), unicode);
+        EventBus.Subscription sub = bus.subscribeAll(status::accept);
+        ScheduledExecutorService painter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sparetire-terminal");
+            t.setDaemon(true);
+            return t;
+        });
+        TerminalDisplay d = new TerminalDisplay(status, sub, painter, out);
+        painter.scheduleAtFixedRate(() -> {
+            String frame = status.frame(clock.now(), columns.getAsInt());
+            synchronized (out) {
+                out.print(HOME_AND_CLEAR + frame);
+                out.flush();
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return d;
+    }
+
+    public TerminalStatus status() {
+        return status;
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        painter.shutdownNow();
+        try {
+            painter.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (out) {
+            out.println();
+            out.flush();
+        }
+    }
+}
