@@ -162,6 +162,10 @@ final class TransferContext {
             progressed = true;
         }
         if (step.completion() != null) {
+            if (step.closed()) {
+                // Leave the live set before anyone hears of the outcome.
+                close();
+            }
             report(step.completion(), now);
         } else if (!step.closed() && now - lastProgress >= progressIntervalNanos) {
             lastProgress = now;
@@ -237,10 +241,6 @@ final class TransferContext {
             return;
         }
         closed = true;
-        if (!reported) {
-            // Closed without an outcome (cannot happen with the sessions as written); never leak the slot.
-            report(new Completion(TransferOutcome.FAILED, "closed"), clock.nanoTime());
-        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;
