@@ -1,0 +1,120 @@
+package org.sparetire.tftp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparetire.testkit.PeerProgram;
+import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.client.TftpClient;
+import org.sparetire.tftp.codec.Mode;
+import org.sparetire.tftp.policy.ExistingUpload;
+
+/** The built-in client against our server and against a server nobody here wrote (atftpd). */
+class BuiltInClientIT {
+    @TempDir
+    Path dir;
+    final TftpClient client = new TftpClient();
+
+    byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void getAndPutAgainstOurServerWithEveryOption() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path inbox = dir.resolve("inbox");
+        byte[] image = random(2_000_000, 1);
+        Files.write(root.resolve("image.bin"), image);
+        Files.writeString(root.resolve("notes.txt"), "a\nb\r\n");
+        try (RunningServer s = new RunningServer(root, c -> c.withUploads(new TftpConfig.Uploads(true, inbox,
+                ExistingUpload.OVERWRITE, 16 << 20, List.of(), List.of())))) {
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", s.port());
+            Path out = dir.resolve("out.bin");
+            TftpClient.Result r = client.get(server, "image.bin", out, TftpClient.Options.defaults()
+                    .withBlksize(1468).withWindowsize(16).withTsize(true).withTimeout(Duration.ofSeconds(2), true));
+            assertThat(Files.readAllBytes(out)).isEqualTo(image);
+            assertThat(r.bytes()).isEqualTo(image.length);
+            assertThat(r.negotiated()).containsExactly(Map.entry("blksize", "1468"), Map.entry("windowsize", "16"),
+                    Map.entry("tsize", "2000000"), Map.entry("timeout", "2"));
+
+            Path text = dir.resolve("notes.txt");
+            client.get(server, "notes.txt", text, TftpClient.Options.defaults().withMode(Mode.NETASCII));
+            assertThat(Files.readString(text)).isEqualTo("a\nb\r\n");
+
+            client.put(server, out, "up.bin", TftpClient.Options.defaults().withBlksize(8192).withWindowsize(8)
+                    .withTsize(true));
+            assertThat(Files.readAllBytes(inbox.resolve("up.bin"))).isEqualTo(image);
+
+            client.put(server, text, "up.txt", TftpClient.Options.defaults().withMode(Mode.NETASCII));
+            assertThat(Files.readString(inbox.resolve("up.txt"))).isEqualTo("a\nb\r\n");
+
+            assertThatThrownBy(() -> client.get(server, "missing", dir.resolve("m"), TftpClient.Options.defaults()))
+                    .isInstanceOfSatisfying(TftpClient.TransferFailed.class, e -> {
+                        assertThat(e.code()).isEqualTo(1);
+                        assertThat(e.getMessage()).isEqualTo("server said: file not found (error 1)");
+                    });
+            assertThat(dir.resolve("m")).as("no partial file").doesNotExist();
+        }
+    }
+
+    @Test
+    void noAnswerFailsAfterTheRetries() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            TftpClient.Options o = TftpClient.Options.defaults().withTimeout(Duration.ofMillis(50), false);
+            assertThatThrownBy(() -> client.get(new InetSocketAddress("127.0.0.1", silent.getLocalPort()), "x",
+                    dir.resolve("x"), o)).isInstanceOf(TftpClient.TransferFailed.class).hasMessageStartingWith("no answer");
+        }
+    }
+
+    @Test
+    void getAndPutAgainstAtftpd() throws Exception {
+        Path atftpd = PeerProgram.require("atftpd", "atftpd");
+        Path root = Files.createDirectories(dir.resolve("srv"));
+        // atftpd drops to nobody: its directory must be world readable and writable.
+        for (Path p = root; p != null && p.startsWith(dir.getParent()); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        byte[] image = random(1_500_000, 2);
+        Files.write(root.resolve("image.bin"), image);
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            port = probe.getLocalPort();
+        }
+        try (PeerProgram.Background daemon = PeerProgram.start(dir.resolve("atftpd.log"), atftpd.toString(),
+                "--daemon", "--no-fork", "--port", Integer.toString(port), "--bind-address", "127.0.0.1",
+                "--user", "nobody", "--group", "nogroup", "--logfile", "-", root.toString())) {
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
+            Path out = dir.resolve("from-atftpd.bin");
+            TftpClient.Result r = null;
+            for (int attempt = 0; attempt < 50 && r == null; attempt++) {
+                try {
+                    r = client.get(server, "image.bin", out, TftpClient.Options.defaults().withBlksize(1468)
+                            .withWindowsize(8).withTsize(true).withTimeout(Duration.ofMillis(200), false));
+                } catch (TftpClient.TransferFailed e) {
+                    assertThat(daemon.isAlive()).as(daemon.output()).isTrue(); // still starting up
+                }
+            }
+            assertThat(r).as(daemon.output()).isNotNull();
+            assertThat(Files.readAllBytes(out)).isEqualTo(image);
+            assertThat(r.negotiated()).containsEntry("windowsize", "8").containsEntry("blksize", "1468");
+
+            Files.writeString(root.resolve("upload.bin"), "");
+            Files.setPosixFilePermissions(root.resolve("upload.bin"), PosixFilePermissions.fromString("rw-rw-rw-"));
+            client.put(server, out, "upload.bin", TftpClient.Options.defaults().withBlksize(1024));
+            assertThat(Files.readAllBytes(root.resolve("upload.bin"))).isEqualTo(image);
+        }
+    }
+}
