@@ -108,7 +108,7 @@ public record DhcpConfig(boolean enabled, List<String> interfaces, int port, int
     public static DhcpConfig disabled() {
         return new DhcpConfig(false, List.of(), 67, 68, 4011, Mode.SERVER, false, List.of(), List.of(), List.of(),
                 Path.of("leases/dhcp.leases").toAbsolutePath(), Duration.ofSeconds(60), Duration.ofMinutes(10), false,
-                Duration.ofMillis(500), RogueCheck.WARN, Duration.ofSeconds(2), Duration.ofHours(1));
+                Duration.ofMillis(500), RogueCheck.WARN, Duration.ofSeconds(4), Duration.ofHours(1));
     }
 
     public DhcpConfig withInterfacesAndSubnets(List<String> newInterfaces, List<Subnet> newSubnets) {

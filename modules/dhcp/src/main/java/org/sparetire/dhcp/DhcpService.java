@@ -125,17 +125,16 @@ public final class DhcpService implements Service<DhcpConfig> {
             return;
         }
         RogueServerProbe probe = new RogueServerProbe(transport);
-        for (LocalInterfaces.Ipv4 iface : ifaces) {
-            for (RogueServerProbe.Answer a : probe.probe(iface, c.clientPort(), c.port() == 0 ? 67 : c.port(), c.rogueWait())) {
-                String msg = "another DHCP server answers on " + iface.name() + ": " + a.serverId().getHostAddress()
-                        + " (from " + a.from().getAddress().getHostAddress() + ")"
-                        + (c.mode() == DhcpConfig.Mode.SERVER ? "; two servers hand out conflicting leases, "
-                        + "use dhcp.mode: proxy to only add boot information" : "");
-                log.warn("dhcp: {}", msg);
-                context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
-                if (c.rogueCheck() == DhcpConfig.RogueCheck.REFUSE && c.mode() == DhcpConfig.Mode.SERVER) {
-                    throw new ServiceStartException(msg + " (refusing to start: dhcp.rogue-check.action is refuse)");
-                }
+        int serverPort = c.port() == 0 ? 67 : c.port();
+        for (RogueServerProbe.Answer a : probe.probe(ifaces, c.clientPort(), serverPort, c.rogueWait())) {
+            String msg = "another DHCP server answers on " + a.iface() + ": " + a.serverId().getHostAddress()
+                    + " (from " + a.from().getAddress().getHostAddress() + ")"
+                    + (c.mode() == DhcpConfig.Mode.SERVER ? "; two servers hand out conflicting leases, "
+                    + "use dhcp.mode: proxy to only add boot information" : "");
+            log.warn("dhcp: {}", msg);
+            context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
+            if (c.rogueCheck() == DhcpConfig.RogueCheck.REFUSE && c.mode() == DhcpConfig.Mode.SERVER) {
+                throw new ServiceStartException(msg + " (refusing to start: dhcp.rogue-check.action is refuse)");
             }
         }
     }

@@ -45,16 +45,41 @@ public final class RogueServerProbe {
     }
 
     /**
+     * Probes every interface at once and waits {@code wait} once: dnsmasq pings an address for up to 3 s
+     * before its first offer to a new client, ISC dhcpd for 1 s, so the wait must be longer than that.
+     *
      * @param clientPort where offers come back (68)
      * @param serverPort where servers listen (67)
-     * @return every distinct server that answered; empty when none did or the probe could not run
+     * @return every distinct server that answered; empty when none did or a probe could not run
      */
-    public List<Answer> probe(LocalInterfaces.Ipv4 iface, int clientPort, int serverPort, Duration wait) {
+    public List<Answer> probe(List<LocalInterfaces.Ipv4> ifaces, int clientPort, int serverPort, Duration wait) {
+        Map<InetAddress, Answer> answers = new LinkedHashMap<>();
+        List<Channel> open = new ArrayList<>();
+        try {
+            for (LocalInterfaces.Ipv4 iface : ifaces) {
+                Channel ch = ask(iface, clientPort, serverPort, answers);
+                if (ch != null) {
+                    open.add(ch);
+                }
+            }
+            if (!open.isEmpty()) {
+                Thread.sleep(wait.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.forEach(ch -> ch.close().awaitUninterruptibly());
+        }
+        synchronized (answers) {
+            return new ArrayList<>(answers.values());
+        }
+    }
+
+    private Channel ask(LocalInterfaces.Ipv4 iface, int clientPort, int serverPort, Map<InetAddress, Answer> answers) {
         int xid = ThreadLocalRandom.current().nextInt();
         byte[] mac = new byte[6];
         ThreadLocalRandom.current().nextBytes(mac);
         mac[0] = (byte) ((mac[0] & 0xfc) | 0x02); // locally administered, unicast: never a real NIC's address
-        Map<InetAddress, Answer> answers = new LinkedHashMap<>();
         Bootstrap b = transport.deviceBootstrap(iface.name()).handler(new SimpleChannelInboundHandler<DatagramPacket>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
@@ -63,6 +88,8 @@ public final class RogueServerProbe {
                 c.getBytes(c.readerIndex(), bytes);
                 try {
                     DhcpMessage m = DhcpCodec.decode(bytes);
+                    log.debug("dhcp probe on {}: {} from {} xid={}", iface.name(), m.type().orElse(null), p.sender(),
+                            Integer.toHexString(m.xid()));
                     if (m.op() == DhcpMessage.BOOTREPLY && m.xid() == xid && m.type().orElse(null) == MessageType.OFFER) {
                         InetAddress id = m.addressOption(OptionCatalog.SERVER_ID).orElse(p.sender().getAddress());
                         synchronized (answers) {
@@ -78,26 +105,18 @@ public final class RogueServerProbe {
         if (!bound.isSuccess()) {
             log.warn("dhcp probe on {}: cannot listen on port {} ({}); not checking for other DHCP servers", iface.name(),
                     clientPort, bound.cause().toString());
-            return List.of();
+            return null;
         }
         Channel ch = bound.channel();
-        try {
-            Map<Integer, Octets> options = new LinkedHashMap<>();
-            options.put(OptionCatalog.MESSAGE_TYPE, Octets.of((byte) MessageType.DISCOVER.code()));
-            options.put(OptionCatalog.PARAMETER_REQUEST_LIST, Octets.of((byte) 1, (byte) 3, (byte) 54));
-            DhcpMessage discover = new DhcpMessage(DhcpMessage.BOOTREQUEST, 1, 0, xid, 0, DhcpMessage.FLAG_BROADCAST,
-                    DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO, Octets.of(mac), "", "", options);
-            InetSocketAddress to = new InetSocketAddress(DhcpMessage.ipv4(255, 255, 255, 255), serverPort);
-            ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(DhcpCodec.encode(discover)), to))
-                    .awaitUninterruptibly();
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            ch.close().awaitUninterruptibly();
-        }
-        synchronized (answers) {
-            return new ArrayList<>(answers.values());
-        }
+        Map<Integer, Octets> options = new LinkedHashMap<>();
+        options.put(OptionCatalog.MESSAGE_TYPE, Octets.of((byte) MessageType.DISCOVER.code()));
+        options.put(OptionCatalog.PARAMETER_REQUEST_LIST, Octets.of((byte) 1, (byte) 3, (byte) 54));
+        DhcpMessage discover = new DhcpMessage(DhcpMessage.BOOTREQUEST, 1, 0, xid, 0, DhcpMessage.FLAG_BROADCAST,
+                DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO, Octets.of(mac), "", "", options);
+        InetSocketAddress to = new InetSocketAddress(DhcpMessage.ipv4(255, 255, 255, 255), serverPort);
+        var sent = ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(DhcpCodec.encode(discover)), to))
+                .awaitUninterruptibly();
+        log.debug("dhcp probe on {}: DISCOVER xid={} sent={}", iface.name(), Integer.toHexString(xid), sent.isSuccess());
+        return ch;
     }
 }

@@ -31,6 +31,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server with this {@code dhcp:} YAML and waits until it is bound (or failed). */
     static ServerProcess start(NetNamespace ns, Path dir, String yaml) throws IOException, InterruptedException {
+        return start(ns, dir, yaml, System.getProperty("sparetire.dhcp.log", "INFO"));
+    }
+
+    static ServerProcess start(NetNamespace ns, Path dir, String yaml, String logLevel)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path config = dir.resolve("sparetire.yaml");
         Files.writeString(config, yaml);
@@ -39,7 +44,7 @@ final class ServerProcess implements AutoCloseable {
         Path log = dir.resolve("server.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), java, "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-Dsparetire.dhcp.log=" + System.getProperty("sparetire.dhcp.log", "INFO"),
+                "-XX:TieredStopAtLevel=1", "-Dsparetire.dhcp.log=" + logLevel,
                 "-cp", classpath(), ServerMain.class.getName(), config.toString(), status.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServerProcess s = new ServerProcess(p, dir, log);
