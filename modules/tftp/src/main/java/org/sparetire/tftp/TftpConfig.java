@@ -111,6 +111,12 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
+    public TftpConfig withCreateRoot(boolean create) {
+        return new TftpConfig(enabled, bind, port, root, create, singlePort, portRange, blksizeMax,
+                blksizeCaps, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
+                maxNameLength, remap, virtualRoots, access, limits, uploads);
+    }
+
     public TftpConfig withUploads(Uploads newUploads) {
         return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
