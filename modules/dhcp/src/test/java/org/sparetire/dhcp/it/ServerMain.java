@@ -37,7 +37,7 @@ public final class ServerMain {
         EventBus bus = new EventBus();
         bus.subscribe(LeaseEvent.class, e -> System.out.println("EVENT " + e.kind() + " mac=" + e.mac() + " ip="
                 + (e.address() == null ? "-" : e.address().getHostAddress()) + " class=" + e.matchedClass()
-                + " file=" + e.bootFile()));
+                + " file=" + e.bootFile() + " arch=" + e.architecture() + " uc=" + e.userClass() + " vc=" + e.vendorClass()));
         bus.subscribe(ServiceWarning.class, e -> System.out.println("WARNING " + e.message()));
         NetRuntime net = NetRuntime.create("epoll", 1);
         DhcpService service = new DhcpService(c, new ServiceContext(bus, Clock.system(), net));
