@@ -51,12 +51,15 @@ public record WebConfig(boolean enabled, InetAddress bind, int port, Optional<Ac
      * @param warnings  service warnings kept for the Overview page
      */
     public record History(int transfers, int syslog, int leases, int devices, int perDevice, int warnings) {
-        public static final History DEFAULTS = new History(1000, 5000, 4096, 1024, 500, 100);
+        public static final History DEFAULTS = new History(1000, 5000, 4096, 512, 300, 100);
 
-        /** A rough upper bound of the heap the history can take, for the docs and the overview page. */
+        /**
+         * The heap the history takes when every limit is full, from per-entry costs measured by
+         * scripts/bench/web/run.sh with strings of typical length (docs/web.md has the figures).
+         */
         public long approximateBytes() {
-            // Measured orders of magnitude per entry, with strings of typical length (see docs/web.md).
-            return transfers * 600L + syslog * 400L + leases * 500L + (long) devices * perDevice * 250L + warnings * 200L;
+            return transfers * 900L + syslog * 600L + leases * 1200L + (long) devices * perDevice * 450L
+                    + warnings * 300L;
         }
     }
 

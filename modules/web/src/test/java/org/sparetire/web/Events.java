@@ -31,6 +31,11 @@ public final class Events {
         return new InetSocketAddress(ip(address), port);
     }
 
+    /** A client port per transfer, as TFTP clients pick a fresh one each time. */
+    static int port(long id) {
+        return 2000 + (int) (id % 60000);
+    }
+
     public static LeaseEvent ack(Instant at, String mac, String address, Duration lease) {
         return lease(at, LeaseEventKind.ACKED, mac, address, lease);
     }
@@ -42,17 +47,17 @@ public final class Events {
     }
 
     public static TransferStarted started(Instant at, long id, String address, String file, long expected) {
-        return new TransferStarted(at, id, peer(address, 2000 + (int) id), TransferDirection.READ, file, "octet",
+        return new TransferStarted(at, id, peer(address, port(id)), TransferDirection.READ, file, "octet",
                 Map.of("blksize", "1468", "tsize", Long.toString(expected)), expected);
     }
 
     public static TransferProgress progress(Instant at, long id, String address, long bytes, long expected) {
-        return new TransferProgress(at, id, peer(address, 2000 + (int) id), bytes, expected, 1);
+        return new TransferProgress(at, id, peer(address, port(id)), bytes, expected, 1);
     }
 
     public static TransferFinished finished(Instant at, long id, String address, String file, long bytes,
                                             Duration elapsed, TransferOutcome outcome) {
-        return new TransferFinished(at, id, peer(address, 2000 + (int) id), TransferDirection.READ, file, "octet",
+        return new TransferFinished(at, id, peer(address, port(id)), TransferDirection.READ, file, "octet",
                 Map.of("blksize", "1468"), bytes, elapsed, 2, outcome, outcome == TransferOutcome.COMPLETED ? "" : "gone");
     }
 

@@ -107,6 +107,6 @@ class WebConfigTest {
     @Test
     void historyBudgetIsDocumentedOrderOfMagnitude() {
         // docs/web.md quotes this figure for the defaults; keep them in step.
-        assertThat(WebConfig.History.DEFAULTS.approximateBytes()).isBetween(100_000_000L, 200_000_000L);
+        assertThat(WebConfig.History.DEFAULTS.approximateBytes()).isBetween(70L << 20, 90L << 20);
     }
 }

@@ -56,6 +56,7 @@ public final class WebServer {
     private volatile int maxClients;
     private Channel listener;
     private ScheduledFuture<?> pinger;
+    private ScheduledFuture<?> flusher;
 
     public WebServer(NetRuntime net, WebApi api, Dashboard dashboard, ApplianceMetrics metrics, Clock clock,
                      int maxClients) {
@@ -112,6 +113,8 @@ public final class WebServer {
             dashboard.addListener(feed);
             pinger = net.group().next().scheduleAtFixedRate(feed::ping, PING_EVERY.toMillis(), PING_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
+            flusher = net.group().next().scheduleAtFixedRate(feed::flush, LiveFeed.FLUSH_MILLIS, LiveFeed.FLUSH_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
         InetSocketAddress local = (InetSocketAddress) bound.localAddress();
         log.info("web: dashboard at http://{}/", org.sparetire.core.net.Addresses.format(local));
@@ -142,7 +145,9 @@ public final class WebServer {
         dashboard.removeListener(feed);
         if (pinger != null) {
             pinger.cancel(false);
+            flusher.cancel(false);
             pinger = null;
+            flusher = null;
         }
         feed.closeAll();
         long deadline = System.nanoTime() + grace.toNanos();
