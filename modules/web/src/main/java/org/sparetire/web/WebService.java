@@ -121,8 +121,10 @@ public final class WebService implements Service<WebConfig> {
         InetSocketAddress local = server.localAddress();
         List<ServiceHealth.Endpoint> endpoints = local == null ? List.of()
                 : List.of(new ServiceHealth.Endpoint("tcp", "http", local));
+        int inFlight = server.requestsInFlight();
         return new ServiceHealth(state, endpoints, server.openConnections() + " connections, "
-                + server.liveStreams() + " live views" + (config.token().isPresent() ? ", token required" : ""));
+                + server.liveStreams() + " live views" + (inFlight > 0 ? ", " + inFlight + " requests in flight" : "")
+                + (config.token().isPresent() ? ", token required" : ""));
     }
 
     /** What the dashboard knows, for the terminal status and tests. */

@@ -25,6 +25,8 @@ public final class FakeAppliance implements ApplianceControl {
     public final Map<String, ServiceHealth> health = new LinkedHashMap<>();
     public final List<String> released = new ArrayList<>();
     public volatile boolean releaseSupported = true;
+    /** When set, reload() answers with this instead of re-binding the text (a slow lifecycle thread). */
+    public volatile java.util.function.Supplier<CompletableFuture<ReloadReport>> reloadOverride;
     private volatile AppConfig config;
 
     public FakeAppliance(String text) throws ConfigException {
@@ -60,6 +62,9 @@ public final class FakeAppliance implements ApplianceControl {
 
     @Override
     public CompletableFuture<ReloadReport> reload() {
+        if (reloadOverride != null) {
+            return reloadOverride.get();
+        }
         try {
             config = load(text);
             return CompletableFuture.completedFuture(new ReloadReport(true, List.of(), List.of("web: reconfigured")));

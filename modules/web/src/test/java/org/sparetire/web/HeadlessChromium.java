@@ -21,6 +21,8 @@ public final class HeadlessChromium implements AutoCloseable {
     private final Path profile;
 
     public HeadlessChromium() throws IOException {
+        // Selenium warns on every start that it has no DevTools bindings for this chromium; we use none.
+        java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(java.util.logging.Level.SEVERE);
         Path driverBinary = PeerProgram.require("chromedriver", "chromium-driver");
         Path browser = PeerProgram.require("chromium", "chromium");
         profile = Files.createTempDirectory("sparetire-chromium");
