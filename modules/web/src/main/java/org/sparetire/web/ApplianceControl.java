@@ -46,6 +46,38 @@ public interface ApplianceControl {
         return OptionalLong.empty();
     }
 
+    /**
+     * The four required capabilities from plain functions, for an app that has them at hand:
+     * {@code ApplianceControl.of(manager::health, manager::config, () -> readFile(path), () -> manager.requestReload(source))}.
+     * Optional capabilities keep their "not available" defaults.
+     */
+    static ApplianceControl of(java.util.function.Supplier<Map<String, ServiceHealth>> health,
+                               java.util.function.Supplier<AppConfig> config,
+                               java.util.function.Supplier<Optional<String>> configSource,
+                               java.util.function.Supplier<CompletableFuture<ReloadReport>> reload) {
+        return new ApplianceControl() {
+            @Override
+            public Map<String, ServiceHealth> health() {
+                return health.get();
+            }
+
+            @Override
+            public AppConfig config() {
+                return config.get();
+            }
+
+            @Override
+            public Optional<String> configSource() {
+                return configSource.get();
+            }
+
+            @Override
+            public CompletableFuture<ReloadReport> reload() {
+                return reload.get();
+            }
+        };
+    }
+
     /** The outcome of a lease release request. */
     enum LeaseRelease {
         RELEASED, NOT_FOUND, UNSUPPORTED

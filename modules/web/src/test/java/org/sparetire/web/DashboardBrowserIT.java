@@ -50,7 +50,7 @@ class DashboardBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(chromium.driver(), Duration.ofSeconds(10));
+        return new WebDriverWait(chromium.driver(), Duration.ofSeconds(20));
     }
 
     private void open(String path) {

@@ -129,6 +129,9 @@ public final class Dashboard {
     // ---- transfers -------------------------------------------------------------------------------
 
     private void onStarted(TransferStarted e, List<Update> updates) {
+        if (e.peer() == null) {
+            return;
+        }
         String mac = holder(e.peer(), e.at());
         TransferView v = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(), e.options(),
                 e.expectedBytes(), 0, 0, e.at(), e.at(), null, "");
@@ -164,6 +167,9 @@ public final class Dashboard {
 
     private void onFinished(TransferFinished e, List<Update> updates) {
         TransferView v = active.remove(e.transferId());
+        if (e.peer() == null) {
+            return;
+        }
         String mac = v != null ? v.mac() : holder(e.peer(), e.at().minus(e.elapsed()));
         long expected = v != null ? v.expectedBytes() : -1;
         Instant started = v != null ? v.startedAt() : e.at().minus(e.elapsed());
@@ -195,6 +201,9 @@ public final class Dashboard {
 
     private void onLease(LeaseEvent e, List<Update> updates) {
         counters.leaseEvents++;
+        if (e.mac() == null || e.mac().isEmpty()) {
+            return; // nothing to key it by; the metrics still count it
+        }
         String mac = DeviceKeys.normaliseMac(e.mac());
         LeaseView previous = leases.get(mac);
         InetAddress address = e.address();
@@ -288,6 +297,9 @@ public final class Dashboard {
 
     private void onSyslog(SyslogReceived e, List<Update> updates) {
         counters.syslogReceived++;
+        if (e.sender() == null) {
+            return;
+        }
         String mac = holder(e.sender(), e.at());
         SyslogLine line = new SyslogLine(++seq, e.at(), e.sender(), mac, e.facility(), e.severity(), e.hostname(),
                 e.app(), e.message());
