@@ -44,6 +44,7 @@ class CurlPeerIT {
     }
 
     @Test
+    @SuppressWarnings("try") // closing the background curl may be interrupted; the test then fails, as it should
     void followsTheLiveFeed() throws Exception {
         Path curl = PeerProgram.require("curl", "curl");
         String base = base("web:\n  port: 0\n");

@@ -121,6 +121,28 @@ class DashboardBrowserIT {
     }
 
     @Test
+    void withATokenTheBrowserSignsInAndThenMayReload() throws Exception {
+        service.stop(Duration.ofSeconds(1));
+        appliance = new FakeAppliance("web:\n  port: 0\n  token: let-me-in-0123456789\n");
+        service = new WebService(appliance.webConfig(), context, appliance);
+        service.start();
+        base = "http://127.0.0.1:" + service.health().port("tcp", "http");
+
+        chromium.driver().get(base + "/config");
+        WebElement token = waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+        token.sendKeys("wrong-token-0123456789");
+        chromium.driver().findElement(By.cssSelector("#login button")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("login-error"), "wrong access token"));
+        chromium.driver().findElement(By.id("token")).clear();
+        chromium.driver().findElement(By.id("token")).sendKeys("let-me-in-0123456789");
+        chromium.driver().findElement(By.cssSelector("#login button")).click();
+        waiting().until(d -> d.findElement(By.id("live")).getText().equals("live"));
+        chromium.driver().findElement(By.id("reload")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("reload-result"), "applied"));
+        assertThat(chromium.driver().getPageSource()).doesNotContain("let-me-in-0123456789");
+    }
+
+    @Test
     void aBrokenConfigShowsItsErrorsInlineAndTheTokenNever() throws Exception {
         open("/overview");
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#services .service")));
