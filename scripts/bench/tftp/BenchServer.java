@@ -1,0 +1,38 @@
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.sparetire.core.event.EventBus;
+import org.sparetire.core.lifecycle.ServiceContext;
+import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.time.Clock;
+import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.TftpService;
+import org.sparetire.tftp.policy.ExistingUpload;
+
+/**
+ * Runs the sparetire TFTP service alone for the benchmark: BenchServer ROOT ADDRESS PORT INBOX.
+ * Same service class the appliance runs; big blocks and uploads allowed, limits raised for 200 clients.
+ * Prints "ready" when bound; stops on SIGTERM.
+ */
+public final class BenchServer {
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]);
+        TftpConfig config = TftpConfig.defaults(root)
+                .withBind(InetAddress.getByName(args[1]), Integer.parseInt(args[2]))
+                .withTransfers(false, TftpConfig.PortRange.ANY, 65464, 64)
+                .withLimitsAndAccess(new TftpConfig.Limits(1000, 1000, 0, 1000), TftpConfig.defaults(root).access())
+                .withUploads(new TftpConfig.Uploads(true, Path.of(args[3]), ExistingUpload.OVERWRITE, 1L << 32,
+                        List.of(), List.of()));
+        NetRuntime net = NetRuntime.create("auto", 0);
+        TftpService service = new TftpService(config, new ServiceContext(new EventBus(), Clock.system(), net));
+        service.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.stop(Duration.ofMillis(100));
+            net.close();
+        }));
+        System.out.println("ready " + service.health().endpoints() + " transport=" + net.name());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}

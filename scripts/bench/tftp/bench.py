@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""TFTP benchmark: sparetire against tftpd-hpa, atftpd and dnsmasq, side by side, same files, same clients.
+
+Runs entirely inside a network namespace this script creates (loopback only; dnsmasq can only serve
+TFTP on port 69, which the namespace gives it without touching the host). Peer servers come from
+`apt-get download` + `dpkg -x` into a private folder (their packages conflict), are started one at a
+time and stopped by PID. Every client run has a time limit; every loop is bounded.
+
+  sudo scripts/bench/tftp/bench.py [--runs N] [--write]     (--write updates docs/benchmarks.md)
+"""
+import argparse, hashlib, os, re, shutil, signal, socket, statistics, struct, subprocess, sys, tempfile, time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+PEERS = "/tmp/sparetire-bench-peers"
+MB = 1_000_000
+BIG = 64 * 1024 * 1024
+SMALL = 4 * 1024 * 1024
+LIMIT = 120
+# The heap cap the appliance should run with (SPARETIRE_JAVA_OPTS); without it a 24 GiB machine lets the
+# JVM grow its heap to 6 GiB before collecting, and RSS follows.
+JVM_FLAGS = ["-Xms32m", "-Xmx128m"]
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def prepare_peers():
+    os.makedirs(PEERS, exist_ok=True)
+    for pkg, probe in (("tftpd-hpa", "usr/sbin/in.tftpd"), ("atftpd", "usr/sbin/atftpd"), ("dnsmasq-base", "usr/sbin/dnsmasq")):
+        root = os.path.join(PEERS, pkg)
+        if os.path.exists(os.path.join(root, probe)):
+            continue
+        sh(["apt-get", "download", "-q", pkg], cwd=PEERS, stdout=subprocess.DEVNULL)
+        deb = [f for f in os.listdir(PEERS) if f.startswith(pkg.replace("-base", "-base") + "_") and f.endswith(".deb")][0]
+        sh(["dpkg", "-x", os.path.join(PEERS, deb), root])
+
+
+def build_ours(work):
+    cp_file = os.path.join(work, "cp.txt")
+    sh(["mvn", "-B", "-o", "-q", "-pl", "modules/tftp", "dependency:build-classpath", "-Dmdep.includeScope=compile",
+        "-Dmdep.outputFile=" + cp_file], cwd=REPO, stdout=subprocess.DEVNULL)
+    cp = os.path.join(REPO, "modules/tftp/target/classes") + ":" + open(cp_file).read().strip()
+    classes = os.path.join(work, "bench-classes")
+    os.makedirs(classes, exist_ok=True)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sh(["javac", "-d", classes, "-cp", cp, os.path.join(here, "BenchServer.java"), os.path.join(here, "BenchClient.java")])
+    return cp + ":" + classes
+
+
+def rrq(sock, port, name):
+    sock.sendto(b"\x00\x01" + name.encode() + b"\x00octet\x00", ("127.0.0.1", port))
+
+
+def wait_ready(port, proc, limit=30.0):
+    """Time until the server answers an RRQ (any answer), polling every 5 ms."""
+    start = time.monotonic()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.005)
+    try:
+        while time.monotonic() - start < limit:
+            if proc.poll() is not None:
+                raise RuntimeError("server exited: %s" % proc.returncode)
+            rrq(s, port, "ready.txt")
+            try:
+                s.recvfrom(70000)
+                return time.monotonic() - start
+            except socket.timeout:
+                pass
+    finally:
+        s.close()
+    raise RuntimeError("server not ready within %ss" % limit)
+
+
+def vm_hwm(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    return -1
+
+
+def timed(cmd, limit=LIMIT):
+    start = time.monotonic()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=limit)
+    return time.monotonic() - start, r
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(1 << 20)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+class Server:
+    def __init__(self, name, port, cmd, windows, uploads):
+        self.name, self.port, self.cmd, self.windows, self.uploads = name, port, cmd, windows, uploads
+        self.proc = None
+
+    def start(self, log):
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.cmd, stdout=log, stderr=subprocess.STDOUT)
+        self.ready = wait_ready(self.port, self.proc)
+        return self.ready
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def run_inside(args):
+    work = tempfile.mkdtemp(prefix="sparetire-tftp-bench-")
+    root = os.path.join(work, "root")
+    inbox = os.path.join(work, "inbox")
+    out = os.path.join(work, "out")
+    for d in (root, inbox, out):
+        os.makedirs(d)
+        os.chmod(d, 0o777)
+    os.chmod(work, 0o755)
+    with open(os.path.join(root, "big.bin"), "wb") as f:
+        f.write(os.urandom(BIG))
+    with open(os.path.join(root, "small.bin"), "wb") as f:
+        f.write(os.urandom(SMALL))
+    open(os.path.join(root, "ready.txt"), "w").write("ready\n")
+    for n in os.listdir(root):
+        os.chmod(os.path.join(root, n), 0o666)
+    big_sha, small_sha = sha(os.path.join(root, "big.bin")), sha(os.path.join(root, "small.bin"))
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    # tftpd-hpa resolves its bind address with AI_ADDRCONFIG, which ignores loopback: give the namespace
+    # one non-loopback address on a veth pair that stays inside it (no traffic is sent there).
+    subprocess.run(["ip", "link", "add", "bench0", "type", "veth", "peer", "name", "bench1"], check=True)
+    subprocess.run(["ip", "addr", "add", "10.255.255.1/32", "dev", "bench0"], check=True)
+    for dev in ("bench0", "bench1"):
+        subprocess.run(["ip", "link", "set", dev, "up"], check=True)
+    cp = build_ours(work)
+    java = shutil.which("java")
+    servers = [
+        Server("sparetire", 6969, [java] + JVM_FLAGS + ["-cp", cp, "BenchServer", root, "127.0.0.1", "6969", inbox], True, True),
+        Server("tftpd-hpa", 6970, [os.path.join(PEERS, "tftpd-hpa/usr/sbin/in.tftpd"), "-L", "-c", "-p", "-u", "root",
+                                   "-B", "65464", "-a", "127.0.0.1:6970", "-s", root], False, True),
+        Server("atftpd", 6971, [os.path.join(PEERS, "atftpd/usr/sbin/atftpd"), "--daemon", "--no-fork", "--port", "6971",
+                                "--bind-address", "127.0.0.1", "--user", "root", "--group", "root", "--maxthread", "300",
+                                "--logfile", "/dev/null", root], True, True),
+        Server("dnsmasq", 69, [os.path.join(PEERS, "dnsmasq-base/usr/sbin/dnsmasq"), "--keep-in-foreground",
+                               "--conf-file=/dev/null", "--port=0", "--enable-tftp", "--tftp-root=" + root,
+                               "--listen-address=127.0.0.1", "--bind-interfaces", "--tftp-max=300", "--user=root",
+                               "--pid-file=", "--log-facility=/dev/null"], False, False),
+    ]
+    curl, atftp, tftp_hpa, busybox = (shutil.which(p) for p in ("curl", "atftp", "tftp", "busybox"))
+    rows = {}
+    notes = []
+
+    def record(row, server, value):
+        rows.setdefault(row, {})[server] = value
+
+    def download_rate(cmd, path, expect, runs):
+        times = []
+        for _ in range(runs):
+            if os.path.exists(path):
+                os.remove(path)
+            secs, r = timed(cmd)
+            if r.returncode != 0 or sha(path) != expect:
+                return "fail"
+            times.append(secs)
+        return "%.0f" % (BIG / MB / statistics.median(times))
+
+    for s in servers:
+        log = open(os.path.join(work, s.name + ".log"), "w")
+        print("== %s" % s.name, flush=True)
+        try:
+            ready = s.start(log)
+            record("time to ready (ms)", s.name, "%.0f" % (ready * 1000))
+            url = "tftp://127.0.0.1:%d/" % s.port
+            dst = os.path.join(out, "dl.bin")
+            # Warm-up (page cache for everyone, JIT for the JVM): not counted.
+            timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, url + "big.bin"])
+            timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, url + "big.bin"])
+            for b in (512, 1468, 8192, 65464):
+                v = download_rate([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, url + "big.bin"], dst, big_sha, args.runs)
+                record("curl lockstep blksize %d (MB/s)" % b, s.name, v)
+                print("  curl blksize %d: %s MB/s" % (b, v), flush=True)
+            v = download_rate([tftp_hpa, "-m", "octet", "127.0.0.1", str(s.port), "-c", "get", "big.bin", dst], dst, big_sha, args.runs)
+            record("tftp-hpa lockstep 512 (MB/s)", s.name, v)
+            v = download_rate([busybox, "tftp", "-g", "-b", "1468", "-r", "big.bin", "-l", dst, "127.0.0.1", str(s.port)],
+                              dst, big_sha, args.runs)
+            record("busybox lockstep 1468 (MB/s)", s.name, v)
+            for w in (4, 8, 16, 64):
+                v = download_rate([atftp, "--option", "blksize 1468", "--option", "windowsize %d" % w, "-g", "-r", "big.bin",
+                                   "-l", dst, "127.0.0.1", str(s.port)], dst, big_sha, args.runs)
+                record("atftp windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
+                print("  atftp window %d: %s MB/s" % (w, v), flush=True)
+                # Ours: 1 JVM, 1 warm-up + runs transfers; median of the transfers' own times.
+                secs, r = timed([java, "-cp", cp, "BenchClient", "127.0.0.1", str(s.port), "get", "big.bin", dst,
+                                 "1468", str(w), str(args.runs + 1)])
+                if r.returncode != 0 or sha(dst) != big_sha:
+                    v = "fail"
+                else:
+                    ms = [float(l.split()[0]) for l in r.stdout.decode().split("\n") if l.strip()][1:]
+                    v = "%.0f" % (BIG / MB / (statistics.median(ms) / 1000))
+                record("sparetire client windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
+            if s.uploads:
+                src = os.path.join(root, "big.bin")
+                times = []
+                for i in range(args.runs):
+                    name = "up-%s-%d.bin" % (s.name, i)
+                    target = os.path.join(root if s.name in ("tftpd-hpa", "atftpd") else inbox, name)
+                    if s.name == "atftpd":
+                        open(target, "w").close()
+                        os.chmod(target, 0o666)
+                    secs, r = timed([curl, "-sS", "--tftp-blksize", "1468", "-T", src, url + name])
+                    ok = r.returncode == 0 and os.path.exists(target) and sha(target) == big_sha
+                    times.append(secs if ok else None)
+                    if os.path.exists(target):
+                        os.remove(target)
+                v = "fail" if None in times else "%.0f" % (BIG / MB / statistics.median(times))
+            else:
+                v = "n/a (no uploads)"
+            record("curl upload blksize 1468 (MB/s)", s.name, v)
+            for n in (50, 200):
+                start = time.monotonic()
+                procs = [subprocess.Popen([curl, "-sS", "--tftp-blksize", "1468", "-o", os.path.join(out, "c%d.bin" % i),
+                                           url + "small.bin"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                         for i in range(n)]
+                fails = 0
+                for i, p in enumerate(procs):
+                    try:
+                        rc = p.wait(LIMIT)
+                    except subprocess.TimeoutExpired:
+                        p.kill()
+                        rc = -1
+                    f = os.path.join(out, "c%d.bin" % i)
+                    if rc != 0 or not os.path.exists(f) or sha(f) != small_sha:
+                        fails += 1
+                    if os.path.exists(f):
+                        os.remove(f)
+                secs = time.monotonic() - start
+                record("%d concurrent curl, 4 MiB each: aggregate MB/s" % n, s.name,
+                       "%.0f" % (n * SMALL / MB / secs) + ("" if fails == 0 else " (%d failed)" % fails))
+                print("  %d concurrent: %.1f s, %d failed" % (n, secs, fails), flush=True)
+            record("peak RSS (MiB)", s.name, str(vm_hwm(s.proc.pid)))
+        except Exception as e:  # one server failing must not hide the others' figures
+            record("error", s.name, str(e)[:60])
+            print("  error: %s" % e, flush=True)
+        finally:
+            s.stop()
+            log.close()
+    names = [s.name for s in servers]
+    table = ["| test | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for row, vals in rows.items():
+        table.append("| %s | %s |" % (row, " | ".join(vals.get(n, "") for n in names)))
+    cpu = open("/proc/cpuinfo").read()
+    model = re.search(r"model name\s*:\s*(.*)", cpu)
+    text = "\n".join([
+        "Measured by `scripts/bench/tftp/bench.py --runs %d` on %s, %d cores, %s; %s." % (
+            args.runs, model.group(1) if model else "unknown CPU", os.cpu_count(), time.strftime("%Y-%m-%d"),
+            subprocess.run([java, "-version"], stderr=subprocess.PIPE).stderr.decode().split("\n")[0]),
+        "Everything runs on loopback inside a private network namespace; 64 MiB random file (4 MiB for the",
+        "concurrent rows), median of %d runs after two warm-up downloads per server, every download SHA-256" % args.runs,
+        "checked. MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the",
+        "transfer inside one JVM (start-up excluded). `(lockstep)`: the server ignores windowsize.",
+        "Servers: sparetire with `" + " ".join(JVM_FLAGS) + "`; tftpd-hpa `-B 65464`; atftpd `--maxthread 300`;",
+        "dnsmasq `--tftp-max=300` (no upload support). Peer binaries from `apt-get download` (Debian packages).",
+        "",
+    ] + table)
+    print(text)
+    if args.write:
+        path = os.path.join(REPO, "docs/benchmarks.md")
+        doc = open(path).read()
+        start, end = doc.index("<!-- >>> tftp -->"), doc.index("<!-- <<< tftp -->")
+        doc = doc[:start] + "<!-- >>> tftp -->\n" + text + "\n" + doc[end:]
+        open(path, "w").write(doc)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.inside:
+        run_inside(args)
+        return
+    if os.geteuid() != 0:
+        sys.exit("bench.py needs root (it creates a network namespace)")
+    prepare_peers()
+    ns = "sptbench-tftp-%d" % os.getpid()
+    sh(["ip", "netns", "add", ns])
+    try:
+        cmd = ["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__), "--inside", "--runs", str(args.runs)]
+        if args.write:
+            cmd.append("--write")
+        subprocess.run(cmd, check=True, timeout=3600)
+    finally:
+        subprocess.run(["ip", "netns", "delete", ns])
+
+
+if __name__ == "__main__":
+    main()
