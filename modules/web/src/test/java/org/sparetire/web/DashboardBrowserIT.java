@@ -50,7 +50,10 @@ class DashboardBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(chromium.driver(), Duration.ofSeconds(20));
+        // Pages re-render (and sign-in reloads the page), so an element found a moment ago may be gone.
+        WebDriverWait wait = new WebDriverWait(chromium.driver(), Duration.ofSeconds(20));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     private void open(String path) {
