@@ -39,6 +39,7 @@ import org.sparetire.dhcp.transport.RogueServerProbe;
 public final class DhcpService implements Service<DhcpConfig> {
     private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
+    private static final int MAX_PINGS = 4;
 
     private final ServiceContext context;
     private final DhcpTransport transport;
@@ -53,6 +54,12 @@ public final class DhcpService implements Service<DhcpConfig> {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
     private volatile boolean accepting;
+    /** Pings block for up to ping-timeout; they run here, never on the event loop. */
+    private final java.util.concurrent.ExecutorService pinger = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "dhcp-ping");
+        t.setDaemon(true);
+        return t;
+    });
 
     public DhcpService(DhcpConfig config, ServiceContext context) {
         this.config = Objects.requireNonNull(config);
@@ -207,17 +214,32 @@ public final class DhcpService implements Service<DhcpConfig> {
 
     /** On the event loop. */
     private void onRequest(DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint) {
-        DhcpResponder r = responder;
-        LeaseJournal j = journal;
-        if (!accepting || r == null || j == null) {
+        if (!accepting || responder == null || journal == null) {
             return;
         }
         requests.incrementAndGet();
+        respond(request, ingress, endpoint, 0);
+    }
+
+    private void respond(DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings) {
+        DhcpResponder r = responder;
+        LeaseJournal j = journal;
+        if (r == null || j == null) {
+            return;
+        }
         Step step;
         try {
             step = r.onPacket(request, ingress, context.clock().now());
         } catch (RuntimeException e) {
             log.warn("dhcp request from {} mac={} could not be handled: {}", ingress.source(), request.mac(), e.toString());
+            return;
+        }
+        if (step.probe() != null) {
+            if (pings >= MAX_PINGS) {
+                log.warn("dhcp no offer for mac={}: {} addresses in a row answered a ping", request.mac(), pings);
+                return;
+            }
+            ping(step, request, ingress, endpoint, pings);
             return;
         }
         if (!step.sends() && step.durable().isEmpty()) {
@@ -236,6 +258,41 @@ public final class DhcpService implements Service<DhcpConfig> {
                 return;
             }
             finish(step, endpoint);
+        });
+    }
+
+    /**
+     * Ping check (RFC 2131 section 4.4.1 suggests probing an address before offering it): off the event
+     * loop, through the ingress interface; an answer quarantines the address and the DISCOVER is answered
+     * again with the next one.
+     */
+    private void ping(Step step, DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings) {
+        Duration timeout = config.pingTimeout();
+        pinger.execute(() -> {
+            boolean answered = false;
+            try {
+                java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(ingress.interfaceName());
+                answered = step.probe().isReachable(nif, 0, (int) timeout.toMillis());
+            } catch (IOException e) {
+                log.debug("dhcp ping {} failed: {}", step.probe().getHostAddress(), e.toString());
+            }
+            boolean inUse = answered;
+            transport.execute(() -> {
+                DhcpResponder r = responder;
+                if (!accepting || r == null) {
+                    return;
+                }
+                if (inUse) {
+                    r.quarantine(step.probe(), context.clock().now());
+                    String msg = step.probe().getHostAddress() + " answered a ping on " + ingress.interfaceName()
+                            + ": a host uses it without a lease; quarantined for " + config.declineQuarantine();
+                    log.warn("dhcp {}", msg);
+                    context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
+                    respond(request, ingress, endpoint, pings + 1);
+                } else {
+                    finish(step, endpoint);
+                }
+            });
         });
     }
 
@@ -347,6 +404,9 @@ public final class DhcpService implements Service<DhcpConfig> {
 
     private void shutdown(Duration grace) {
         accepting = false;
+        if (state == ServiceState.STOPPING) {
+            pinger.shutdownNow();
+        }
         endpoints.forEach(DhcpTransport.Endpoint::close);
         endpoints.clear();
         timers.forEach(t -> t.cancel(false));

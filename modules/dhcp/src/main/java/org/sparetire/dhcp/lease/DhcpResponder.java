@@ -110,6 +110,7 @@ public final class DhcpResponder {
         String key = req.clientKey();
         Optional<Reservation> res = reservation(req);
         InetAddress address;
+        boolean fresh = false;
         if (res.isPresent() && res.get().address() != null) {
             address = res.get().address();
             if (!subnet.network().contains(address)) {
@@ -117,10 +118,12 @@ public final class DhcpResponder {
                         + " is not on this client's network " + subnet.network());
             }
         } else {
+            Optional<Lease> before = table.ofClient(key);
             address = pickAddress(req, key, subnet, now);
             if (address == null) {
                 return Step.drop("pool exhausted: no free address in " + subnet.network() + " for " + req.mac());
             }
+            fresh = before.isEmpty() || !before.get().address().equals(address);
         }
         Optional<Lease> current = table.ofClient(key);
         Instant expires = now.plus(config.offerHold());
@@ -128,8 +131,22 @@ public final class DhcpResponder {
                 || !current.get().activeAt(now)) {
             table.record(new Lease(key, req.mac(), address, LeaseState.OFFERED, expires, hostname(req, res)));
         }
-        return reply(req, in, subnet, res, MessageType.OFFER, address, subnet.leaseTime(), List.of(),
+        Step offer = reply(req, in, subnet, res, MessageType.OFFER, address, subnet.leaseTime(), List.of(),
                 LeaseEventKind.OFFERED, now.plus(subnet.leaseTime()));
+        // RFC 2131 section 4.4.1 (SHOULD probe before reuse): only new addresses, the client's own is known good.
+        return fresh && config.pingCheck() ? offer.withProbe(address) : offer;
+    }
+
+    /**
+     * Keeps an address out of the pool for the decline quarantine because something answered a ping on it,
+     * and forgets the offer made on it. The caller then runs the DISCOVER again to pick another address.
+     */
+    public Lease quarantine(InetAddress address, Instant now) {
+        Lease squatted = new Lease("ping:" + address.getHostAddress(), null, address, LeaseState.DECLINED,
+                now.plus(config.declineQuarantine()), null);
+        table.holderOf(address, now).ifPresent(l -> table.forget(l.clientKey()));
+        table.record(squatted);
+        return squatted;
     }
 
     /** RFC 2131 section 4.3.1: current binding, then previous address, then the requested one, then any. */
@@ -229,7 +246,7 @@ public final class DhcpResponder {
         InetSocketAddress dest = req.relayed() ? new InetSocketAddress(req.giaddr(), relayPort)
                 : new InetSocketAddress(BROADCAST, config.clientPort());
         LeaseEvent event = event(LeaseEventKind.NAKED, req, in, null, null, null, null, Map.of());
-        return new Step(nak, dest, !req.relayed(), DEFAULT_MAX, List.of(), List.of(event), "nak " + line);
+        return new Step(nak, dest, !req.relayed(), DEFAULT_MAX, List.of(), List.of(event), "nak " + line, null);
     }
 
     private Step decline(DhcpMessage req, Ingress in, Instant now) {
@@ -337,7 +354,7 @@ public final class DhcpResponder {
                 + (plan.matchedClass() == null ? "" : " class=" + plan.matchedClass())
                 + (plan.bootFile() == null ? "" : " file=" + plan.bootFile())
                 + (leaseTime == null || DhcpMessage.isZero(yiaddr) ? "" : " lease=" + leaseTime.toSeconds() + "s");
-        return new Step(reply, dest, broadcast, max, durable, List.of(e), log);
+        return new Step(reply, dest, broadcast, max, durable, List.of(e), log, null);
     }
 
     private Optional<Reservation> reservation(DhcpMessage req) {

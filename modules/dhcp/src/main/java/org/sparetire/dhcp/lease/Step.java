@@ -15,9 +15,11 @@ import org.sparetire.dhcp.codec.DhcpMessage;
  * @param durable     lease changes for the journal
  * @param events      for the event bus, published after the reply is sent
  * @param log         one line for the log (info for leases, debug for drops)
+ * @param probe       an address just taken from the pool that must not answer a ping before the reply
+ *                    goes out (ping-check), or null
  */
 public record Step(DhcpMessage reply, InetSocketAddress destination, boolean broadcast, int maxLength,
-                   List<Lease> durable, List<LeaseEvent> events, String log) {
+                   List<Lease> durable, List<LeaseEvent> events, String log, java.net.InetAddress probe) {
 
     public Step {
         durable = List.copyOf(durable);
@@ -25,11 +27,15 @@ public record Step(DhcpMessage reply, InetSocketAddress destination, boolean bro
     }
 
     public static Step drop(String why) {
-        return new Step(null, null, false, 0, List.of(), List.of(), why);
+        return new Step(null, null, false, 0, List.of(), List.of(), why, null);
     }
 
     public static Step silent(List<Lease> durable, List<LeaseEvent> events, String log) {
-        return new Step(null, null, false, 0, durable, events, log);
+        return new Step(null, null, false, 0, durable, events, log, null);
+    }
+
+    public Step withProbe(java.net.InetAddress address) {
+        return new Step(reply, destination, broadcast, maxLength, durable, events, log, address);
     }
 
     public boolean sends() {

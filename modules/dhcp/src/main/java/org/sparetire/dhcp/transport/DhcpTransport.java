@@ -45,6 +45,8 @@ public final class DhcpTransport {
     private static final int SO_BINDTODEVICE = 25;
     /** IFNAMSIZ: interface names are at most 15 bytes plus NUL. */
     private static final int IFNAMSIZ = 16;
+    /** Bytes of kernel receive queue per socket (capped by net.core.rmem_max). */
+    private static final int RECEIVE_BUFFER = 4 << 20;
 
     /** Called on the event loop for each well-formed request. */
     public interface RequestHandler {
@@ -139,7 +141,10 @@ public final class DhcpTransport {
         return new Bootstrap().group(loop).channel(net.datagramChannel())
                 .option(new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ), name)
                 .option(ChannelOption.SO_BROADCAST, true)
-                .option(ChannelOption.SO_REUSEADDR, true);
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // A lab full of devices powering on at once sends its DISCOVERs in one burst: let the
+                // kernel queue them rather than drop them while the event loop is busy.
+                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
     }
 
     public void execute(Runnable task) {

@@ -35,9 +35,11 @@ public final class ServerMain {
         DhcpConfig c = new ConfigLoader(List.of(DhcpConfig.SECTION)).load(config, ConfigOverrides.none())
                 .section(DhcpConfig.SECTION);
         EventBus bus = new EventBus();
-        bus.subscribe(LeaseEvent.class, e -> System.out.println("EVENT " + e.kind() + " mac=" + e.mac() + " ip="
+        if (Boolean.parseBoolean(System.getProperty("sparetire.dhcp.events", "true"))) {
+            bus.subscribe(LeaseEvent.class, e -> System.out.println("EVENT " + e.kind() + " mac=" + e.mac() + " ip="
                 + (e.address() == null ? "-" : e.address().getHostAddress()) + " class=" + e.matchedClass()
                 + " file=" + e.bootFile() + " arch=" + e.architecture() + " uc=" + e.userClass() + " vc=" + e.vendorClass()));
+        }
         bus.subscribe(ServiceWarning.class, e -> System.out.println("WARNING " + e.message()));
         NetRuntime net = NetRuntime.create("epoll", 1);
         DhcpService service = new DhcpService(c, new ServiceContext(bus, Clock.system(), net));

@@ -276,4 +276,24 @@ class DhcpResponderTest {
                 DhcpMessage.ZERO, Octets.parseHex("525400000001"), "", "", java.util.Map.of());
         assertThat(responder.onPacket(noType, in, clock.now()).log()).contains("plain BOOTP");
     }
+
+    @Test
+    void pingCheckProbesOnlyFreshAddressesAndAnAnsweringOneIsSkipped() {
+        DhcpConfig c = Configs.load(BASE.formatted("ping-check: true"));
+        responder = new DhcpResponder(c, DhcpResponder.tableFor(c));
+        Step first = send(Requests.of(MessageType.DISCOVER).mac("52:54:00:00:00:01"));
+        assertThat(first.probe()).isEqualTo(first.reply().yiaddr());
+        // Something answered: quarantine it and answer the same DISCOVER again.
+        responder.quarantine(first.probe(), clock.now());
+        Step second = send(Requests.of(MessageType.DISCOVER).mac("52:54:00:00:00:01"));
+        assertThat(second.reply().yiaddr()).isNotEqualTo(first.reply().yiaddr());
+        assertThat(second.probe()).isEqualTo(second.reply().yiaddr());
+        select("52:54:00:00:00:01", second.reply());
+        // The client's own address is not probed again, nor is a reservation.
+        assertThat(send(Requests.of(MessageType.DISCOVER).mac("52:54:00:00:00:01")).probe()).isNull();
+        assertThat(send(Requests.of(MessageType.DISCOVER).mac("52:54:00:00:00:99")).probe()).isNull();
+        // Without ping-check nothing is probed.
+        responder = responder(false);
+        assertThat(send(Requests.of(MessageType.DISCOVER).mac("52:54:00:00:00:05")).probe()).isNull();
+    }
 }

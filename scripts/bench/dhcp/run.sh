@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# DHCP 4-way exchange rate: sparetire vs dnsmasq vs Kea (memfile), driven by Kea's perfdhcp.
+#
+# Everything runs inside two network namespaces this script creates and deletes (server side and
+# client side, joined by a veth pair); no packet reaches a real interface. Each load run is bounded by
+# perfdhcp's -p (seconds), and every process this script starts is stopped by its own PID.
+#
+#   sudo scripts/bench/dhcp/run.sh                 # rates 1000 2000 4000 8000, 10 s each
+#   sudo scripts/bench/dhcp/run.sh --write         # also replace the DHCP block of docs/benchmarks.md
+#   RATES="2000 16000" PERIOD=5 sudo scripts/bench/dhcp/run.sh
+#
+# Per-lease logging is off in all three servers (each one's quiet setting), so the figures compare lease
+# handling, not log formatting.
+#
+# Needs: root, iproute2, kea-admin (perfdhcp), dnsmasq-base, kea-dhcp4-server, a JDK 17 and Maven
+# (the module's classes and its test launcher are built offline first).
+set -euo pipefail
+
+RATES=${RATES:-"1000 2000 4000 8000"}
+PERIOD=${PERIOD:-10}
+CLIENTS=${CLIENTS:-50000}
+WRITE=0
+[[ "${1:-}" == "--write" ]] && WRITE=1
+
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+WORK=$(mktemp -d /tmp/sparetire-dhcp-bench.XXXXXX)
+SRV=stb-dhcp-srv-$$
+CLI=stb-dhcp-cli-$$
+PIDS=()
+
+for tool in ip perfdhcp dnsmasq kea-dhcp4 java mvn; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 2; }
+done
+
+cleanup() {
+    for pid in "${PIDS[@]:-}"; do
+        [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+    done
+    sleep 0.5
+    for pid in "${PIDS[@]:-}"; do
+        [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+    done
+    ip netns del "$SRV" 2>/dev/null || true
+    ip netns del "$CLI" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+echo "building the dhcp module (offline)..." >&2
+(cd "$ROOT" && mvn -B -o -q -pl modules/dhcp test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$WORK/cp" >/dev/null)
+CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+ip netns add "$SRV"
+ip netns add "$CLI"
+ip -n "$SRV" link set lo up
+ip -n "$CLI" link set lo up
+ip link add vsrv netns "$SRV" type veth peer name vcli netns "$CLI"
+ip -n "$SRV" addr add 10.77.0.1/16 dev vsrv
+ip -n "$CLI" addr add 10.77.0.2/16 dev vcli
+ip -n "$SRV" link set vsrv up
+ip -n "$CLI" link set vcli up
+
+start_sparetire() {
+    cat > "$WORK/sparetire.yaml" <<YAML
+dhcp:
+  enabled: true
+  interfaces: [vsrv]
+  rogue-check: {action: off}
+  lease-file: $WORK/run/sparetire.leases
+  subnets:
+    - network: 10.77.0.0/16
+      ranges: [{from: 10.77.0.10, to: 10.77.255.250}]
+      lease-time: 1h
+YAML
+    rm -f "$WORK/status"
+    # stdin stays open on a fifo so the server runs until we stop it by PID
+    mkfifo "$WORK/run/stdin"
+    ip netns exec "$SRV" java -Xmx512m -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" \
+        "$WORK/status" < "$WORK/run/stdin" > "$WORK/run/server.log" 2>&1 &
+    PIDS+=($!)
+    exec 9> "$WORK/run/stdin"
+    for _ in $(seq 100); do [[ -f "$WORK/status" ]] && break; sleep 0.1; done
+    grep -q READY "$WORK/status"
+}
+
+start_dnsmasq() {
+    # --no-ping: sparetire's ping check is off by default too
+    ip netns exec "$SRV" dnsmasq -d -k --port=0 --conf-file=/dev/null --interface=vsrv --bind-interfaces \
+        --user=root --pid-file= --no-ping --quiet-dhcp --dhcp-lease-max=70000 \
+        --dhcp-range=10.77.0.10,10.77.255.250,255.255.0.0,1h \
+        --dhcp-leasefile="$WORK/run/dnsmasq.leases" --log-facility="$WORK/run/server.log" &
+    PIDS+=($!)
+    sleep 1
+}
+
+start_kea() {
+    cat > "$WORK/kea.json" <<JSON
+{ "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "vsrv" ], "dhcp-socket-type": "udp" },
+    "lease-database": { "type": "memfile", "persist": true, "name": "$WORK/run/kea-leases4.csv", "lfc-interval": 0 },
+    "multi-threading": { "enable-multi-threading": false },
+    "valid-lifetime": 3600,
+    "subnet4": [ { "id": 1, "subnet": "10.77.0.0/16", "pools": [ { "pool": "10.77.0.10 - 10.77.255.250" } ] } ],
+    "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "$WORK/run/server.log" } ], "severity": "WARN" } ]
+} }
+JSON
+    KEA_PIDFILE_DIR="$WORK/run" KEA_LOCKFILE_DIR="$WORK/run" ip netns exec "$SRV" kea-dhcp4 -c "$WORK/kea.json" \
+        > "$WORK/run/kea.out" 2>&1 &
+    PIDS+=($!)
+    sleep 2
+}
+
+stop_last() {
+    local pid=${PIDS[-1]}
+    exec 9>&- 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    unset 'PIDS[-1]'
+}
+
+# one perfdhcp run: prints "rate sent-discovers acks drops"
+load() {
+    local rate=$1 period=$2 out
+    out=$(ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" 10.77.0.1 2>&1 || true)
+    echo "$out" > "$WORK/perfdhcp-$CURRENT-$rate.txt"
+    local got acks drops
+    got=$(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way exchanges.*/\1/p' | head -1)
+    acks=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^received packets:/{print $3; exit}')
+    drops=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^drops:/{print $2; exit}')
+    echo "${got:-0} ${acks:-0} ${drops:-0}"
+}
+
+declare -A RESULT
+# Rates outer, servers inner: a machine whose load drifts during the run treats all three alike.
+for rate in $RATES; do
+    for server in sparetire dnsmasq kea; do
+        rm -rf "$WORK/run"; mkdir -p "$WORK/run"
+        CURRENT=$server
+        "start_$server"
+        before=0
+        if [[ $server == sparetire ]]; then
+            # JIT warm-up in the same JVM, with other clients (-b) so the measured run starts from scratch
+            ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r 2000 -R 10000 -p 8 -b mac=00:0c:02:00:00:00 10.77.0.1 \
+                > "$WORK/warmup.txt" 2>&1 || true
+            before=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
+        fi
+        read -r got acks drops < <(load "$rate" "$PERIOD")
+        durable="-"
+        stop_last
+        if [[ $server == sparetire ]]; then
+            bound=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
+            durable="$((bound - before)) lines for $acks ACKs"
+        fi
+        RESULT[$server,$rate]="$got|$acks|$drops|$durable"
+        echo "$server offered=$rate/s exchanges=$got/s acks=$acks request-drops=$drops journal=$durable" >&2
+    done
+done
+
+{
+    echo "perfdhcp (Kea 2.2) 4-way DORA exchanges per second, relayed, $CLIENTS clients, ${PERIOD}s per run,"
+    echo "server and load generator in two namespaces on one veth; $(nproc) cores, $(uname -r)."
+    echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
+    echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
+    echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (8 s of other clients)."
+    echo "Load average when the run started: $LOAD. Reproduce: \`sudo scripts/bench/dhcp/run.sh\`."
+    echo
+    echo "| offered rate | sparetire | dnsmasq 2.90 | Kea 2.2 memfile (1 thread) |"
+    echo "|---:|---:|---:|---:|"
+    for rate in $RATES; do
+        row="| $rate/s"
+        for server in sparetire dnsmasq kea; do
+            IFS='|' read -r got acks drops durable <<< "${RESULT[$server,$rate]}"
+            row+=" | $got (drops $drops)"
+        done
+        echo "$row |"
+    done
+    echo
+    echo "Journal check (sparetire): every ACK perfdhcp received has a \`bound\` line on disk:"
+    for rate in $RATES; do
+        IFS='|' read -r got acks drops durable <<< "${RESULT[sparetire,$rate]}"
+        echo "- $rate/s: $durable"
+    done
+} > "$WORK/table.md"
+cat "$WORK/table.md"
+
+if [[ $WRITE == 1 ]]; then
+    python3 - "$ROOT/docs/benchmarks.md" "$WORK/table.md" <<'PY'
+import sys
+doc, table = sys.argv[1], open(sys.argv[2]).read()
+s = open(doc).read()
+start, end = '<!-- >>> dhcp -->', '<!-- <<< dhcp -->'
+i, j = s.index(start) + len(start), s.index(end)
+open(doc, 'w').write(s[:i] + '\n' + table + s[j:])
+PY
+    echo "updated docs/benchmarks.md" >&2
+fi
