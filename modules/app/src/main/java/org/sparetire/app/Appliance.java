@@ -10,26 +10,32 @@ import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.SyslogService;
 import org.sparetire.tftp.TftpConfig;
 import org.sparetire.tftp.TftpService;
+import org.sparetire.web.ApplianceControl;
+import org.sparetire.web.WebConfig;
+import org.sparetire.web.WebService;
 
 /**
- * The only place that knows all three services. Order matters: syslog starts first so it catches what
- * devices say from their first packet; DHCP starts last because it sends clients to the TFTP server,
- * which must already be listening. Stopping runs in reverse, so DHCP stops pointing clients at us first.
+ * The only place that knows every service. Order matters: the dashboard starts first so it sees every
+ * other start; syslog next so it catches what devices say from their first packet; DHCP last because it
+ * sends clients to the TFTP server, which must already be listening. Stopping runs in reverse, so DHCP
+ * stops pointing clients at us first.
  */
 public final class Appliance {
     private Appliance() {
     }
 
     public static List<SectionKey<?>> sections() {
-        return List.of(SyslogConfig.SECTION, TftpConfig.SECTION, DhcpConfig.SECTION);
+        return List.of(WebConfig.SECTION, SyslogConfig.SECTION, TftpConfig.SECTION, DhcpConfig.SECTION);
     }
 
     public static ConfigLoader configLoader() {
         return new ConfigLoader(sections());
     }
 
-    public static List<ServiceSlot<?>> slots() {
+    /** @param control what the dashboard may ask of the running appliance */
+    public static List<ServiceSlot<?>> slots(ApplianceControl control) {
         return List.of(
+                new ServiceSlot<>(WebConfig.SECTION, WebConfig::enabled, (config, context) -> new WebService(config, context, control)),
                 new ServiceSlot<>(SyslogConfig.SECTION, SyslogConfig::enabled, SyslogService::new),
                 new ServiceSlot<>(TftpConfig.SECTION, TftpConfig::enabled, TftpService::new),
                 new ServiceSlot<>(DhcpConfig.SECTION, DhcpConfig::enabled, DhcpService::new));

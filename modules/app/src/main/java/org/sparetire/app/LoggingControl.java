@@ -31,6 +31,28 @@ public final class LoggingControl {
         settings.logFile().ifPresent(path -> root.addAppender(fileAppender(context, path)));
     }
 
+    /**
+     * Raises the console's threshold (e.g. to WARN while the terminal shows a live frame), or restores it
+     * with null. The log file, if any, is not affected.
+     */
+    public static void consoleThreshold(String level) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> console =
+                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
+        if (console == null) {
+            return;
+        }
+        console.clearAllFilters();
+        if (level != null) {
+            ch.qos.logback.classic.filter.ThresholdFilter filter = new ch.qos.logback.classic.filter.ThresholdFilter();
+            filter.setLevel(level);
+            filter.start();
+            console.addFilter(filter);
+        }
+    }
+
     private static FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> fileAppender(LoggerContext context, Path path) {
         try {
             Path parent = path.toAbsolutePath().getParent();

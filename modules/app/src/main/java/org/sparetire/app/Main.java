@@ -1,6 +1,8 @@
 package org.sparetire.app;
 
 import org.sparetire.app.cli.CheckCommand;
+import org.sparetire.app.cli.DhcpCommand;
+import org.sparetire.app.cli.TftpCommand;
 import org.sparetire.app.cli.ReloadCommand;
 import org.sparetire.app.cli.ServeCommand;
 import org.sparetire.app.cli.VersionCommand;
@@ -9,8 +11,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "sparetire", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "All-in-one network boot appliance: DHCP, TFTP and syslog from one YAML file.",
-        subcommands = {ServeCommand.class, CheckCommand.class, ReloadCommand.class, VersionCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, CheckCommand.class, ReloadCommand.class, TftpCommand.class,
+                DhcpCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

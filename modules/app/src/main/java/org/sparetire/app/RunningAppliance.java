@@ -28,22 +28,32 @@ public final class RunningAppliance implements AutoCloseable {
     private final EventBus events;
     private final ServiceManager manager;
     private final EventLog eventLog;
+    private final ServiceManager.ConfigSource reloadSource;
 
-    private RunningAppliance(NetRuntime net, EventBus events, ServiceManager manager, EventLog eventLog) {
+    private RunningAppliance(NetRuntime net, EventBus events, ServiceManager manager, EventLog eventLog,
+                             ServiceManager.ConfigSource reloadSource) {
+        this.reloadSource = reloadSource;
         this.net = net;
         this.events = events;
         this.manager = manager;
         this.eventLog = eventLog;
     }
 
-    /** Starts every enabled service, or none (the failure names the service and what to do). */
-    public static RunningAppliance start(AppConfig config, Clock clock) throws StartupFailure {
+    /**
+     * Starts every enabled service, or none (the failure names the service and what to do).
+     *
+     * @param reloadSource how a reload re-reads the config (SIGHUP, the dashboard's reload button)
+     */
+    public static RunningAppliance start(AppConfig config, Clock clock, ServiceManager.ConfigSource reloadSource)
+            throws StartupFailure {
         String transport = System.getProperty(NetRuntime.TRANSPORT_PROPERTY,
                 config.core().ioTransport().name().toLowerCase(java.util.Locale.ROOT));
         NetRuntime net = NetRuntime.create(transport, 0);
         EventBus events = new EventBus();
         EventLog eventLog = EventLog.subscribe(events);
-        ServiceManager manager = new ServiceManager(Appliance.slots(), new ServiceContext(events, clock, net));
+        DashboardControl control = new DashboardControl(reloadSource);
+        ServiceManager manager = new ServiceManager(Appliance.slots(control), new ServiceContext(events, clock, net));
+        control.attach(manager);
         try {
             manager.start(config);
         } catch (StartupFailure | RuntimeException e) {
@@ -52,7 +62,7 @@ public final class RunningAppliance implements AutoCloseable {
             net.close();
             throw e;
         }
-        return new RunningAppliance(net, events, manager, eventLog);
+        return new RunningAppliance(net, events, manager, eventLog, reloadSource);
     }
 
     /** Milliseconds since the JVM started, for the "ready" line and the start-up benchmark. */
@@ -68,8 +78,9 @@ public final class RunningAppliance implements AutoCloseable {
                 .collect(Collectors.joining(", "));
     }
 
-    public CompletableFuture<ReloadReport> reload(ServiceManager.ConfigSource source) {
-        return manager.requestReload(source);
+    /** Re-reads the config the way this appliance was told to (SIGHUP does this). */
+    public CompletableFuture<ReloadReport> reload() {
+        return manager.requestReload(reloadSource);
     }
 
     public Map<String, ServiceHealth> health() {

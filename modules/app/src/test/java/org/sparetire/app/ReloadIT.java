@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparetire.core.config.ConfigOverrides;
 import org.sparetire.core.lifecycle.ReloadReport;
+import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.time.Clock;
 
 /** A reload with a broken file keeps serving the old config; a good file takes effect without a rebind. */
@@ -38,6 +39,8 @@ class ReloadIT {
 
     private void writeConfig(String root, String extra) throws Exception {
         Files.writeString(config, """
+                web:
+                  enabled: false
                 syslog:
                   enabled: false
                 tftp:
@@ -54,21 +57,21 @@ class ReloadIT {
         config = dir.resolve("sparetire.yaml");
         writeConfig("a", "");
 
-        try (RunningAppliance appliance = RunningAppliance.start(
-                Appliance.configLoader().load(config, ConfigOverrides.none()), Clock.system())) {
+        ServiceManager.ConfigSource source = () -> Appliance.configLoader().load(config, ConfigOverrides.none());
+        try (RunningAppliance appliance = RunningAppliance.start(source.load(), Clock.system(), source)) {
             int port = appliance.health().get("tftp").port("udp", "tftp");
             assertThat(fetch(port, "image.bin")).isEqualTo("image from a");
 
             writeConfig("b", "  prot: 1\n");
-            ReloadReport rejected = appliance.reload(() -> Appliance.configLoader().load(config, ConfigOverrides.none()))
+            ReloadReport rejected = appliance.reload()
                     .get(10, TimeUnit.SECONDS);
             assertThat(rejected.applied()).isFalse();
             assertThat(rejected.problems()).extracting(Object::toString)
-                    .containsExactly(config + ":7:3: unknown key 'tftp.prot' (did you mean 'port'?)");
+                    .containsExactly(config + ":9:3: unknown key 'tftp.prot' (did you mean 'port'?)");
             assertThat(fetch(port, "image.bin")).as("old config still serves").isEqualTo("image from a");
 
             writeConfig("b", "");
-            ReloadReport applied = appliance.reload(() -> Appliance.configLoader().load(config, ConfigOverrides.none()))
+            ReloadReport applied = appliance.reload()
                     .get(10, TimeUnit.SECONDS);
             assertThat(applied.applied()).isTrue();
             assertThat(applied.changes()).containsExactly("tftp: reconfigured");

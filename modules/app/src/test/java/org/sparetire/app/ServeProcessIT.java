@@ -34,6 +34,12 @@ class ServeProcessIT {
         }
     }
 
+    private static int freeTcpPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     private Process serve(Path log, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "serve"));
         command.addAll(List.of(extra));
@@ -62,10 +68,11 @@ class ServeProcessIT {
         Path logger = PeerProgram.require("logger", "bsdutils");
         int tftpPort = freeUdpPort();
         int syslogPort = freeUdpPort();
+        int webPort = freeTcpPort();
         Path log = work.resolve("serve.log");
         Path pidFile = work.resolve("sparetire.pid");
         Process p = serve(log, "--tftp-port", Integer.toString(tftpPort), "--syslog-port", Integer.toString(syslogPort),
-                "--pid-file", pidFile.toString());
+                "--web-port", Integer.toString(webPort), "--pid-file", pidFile.toString());
         try {
             awaitLine(log, "ready in", p);
             assertThat(work.resolve("tftpboot")).isDirectory();
@@ -82,6 +89,10 @@ class ServeProcessIT {
             PeerProgram.run(Duration.ofSeconds(10), logger.toString(), "--udp", "-n", "127.0.0.1", "-P",
                     Integer.toString(syslogPort), "-t", "bootrom", "sparetire serve smoke test").assertSuccess();
             awaitFileContaining(work.resolve("logs"), "sparetire serve smoke test");
+
+            PeerProgram.Result overview = PeerProgram.run(Duration.ofSeconds(10), curl.toString(), "-sS", "-f",
+                    "http://127.0.0.1:" + webPort + "/").assertSuccess();
+            assertThat(overview.stdout()).containsIgnoringCase("<html");
 
             PeerProgram.run(Duration.ofSeconds(10), "kill", "-HUP", Long.toString(p.pid())).assertSuccess();
             awaitLine(log, "reload: nothing changed", p);
@@ -101,6 +112,7 @@ class ServeProcessIT {
         Files.createDirectories(work.resolve("tftpboot"));
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Path config = Files.writeString(work.resolve("c.yaml"), """
+                    web: {enabled: false}
                     syslog: {enabled: false}
                     tftp: {bind: 127.0.0.1, port: %d, root: tftpboot}
                     """.formatted(squatter.getLocalPort()));

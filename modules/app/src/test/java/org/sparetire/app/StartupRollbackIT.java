@@ -31,6 +31,8 @@ class StartupRollbackIT {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int taken = squatter.getLocalPort();
             AppConfig config = Appliance.configLoader().loadText("""
+                    web:
+                      enabled: false
                     syslog:
                       bind: 127.0.0.1
                       directory: logs
@@ -43,7 +45,7 @@ class StartupRollbackIT {
 
             ServiceContext context = TestServices.context();
             AtomicInteger syslogPort = new AtomicInteger();
-            try (ServiceManager manager = new ServiceManager(Appliance.slots(), context)) {
+            try (ServiceManager manager = new ServiceManager(Appliance.slots(new DashboardControl(() -> config)), context)) {
                 context.events().subscribe(ServiceStateChanged.class, e -> {
                     if (e.service().equals("syslog") && e.state() == ServiceState.RUNNING) {
                         syslogPort.set(manager.health().get("syslog").port("udp", "syslog"));

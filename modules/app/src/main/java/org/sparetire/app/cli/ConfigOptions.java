@@ -34,6 +34,12 @@ public final class ConfigOptions {
     @Option(names = "--no-dhcp", description = "Do not run the DHCP server even if the config enables it.")
     boolean noDhcp;
 
+    @Option(names = "--web-port", paramLabel = "PORT", description = "Dashboard port (web.port).")
+    String webPort;
+
+    @Option(names = "--no-web", description = "Do not run the dashboard (web.enabled: false).")
+    boolean noWeb;
+
     public ConfigOverrides overrides() {
         ConfigOverrides o = ConfigOverrides.none();
         if (tftpRoot != null) {
@@ -50,6 +56,12 @@ public final class ConfigOptions {
         }
         if (noSyslog) {
             o.set("syslog.enabled", "false", "--no-syslog");
+        }
+        if (webPort != null) {
+            o.set("web.port", webPort, "--web-port");
+        }
+        if (noWeb) {
+            o.set("web.enabled", "false", "--no-web");
         }
         if (noDhcp) {
             o.set("dhcp.enabled", "false", "--no-dhcp");

@@ -7,13 +7,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Duration;
 import org.sparetire.app.ExitCodes;
+import org.sparetire.app.LoggingControl;
 import org.sparetire.app.RunningAppliance;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigException;
 import org.sparetire.core.config.ConfigProblem;
+import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.StartupFailure;
 import org.sparetire.core.time.Clock;
+import org.sparetire.web.terminal.TerminalDisplay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +35,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Log at debug level (one line per packet decision).")
     boolean verbose;
+
+    @Option(names = "--plain", description = "Plain log lines even on a terminal (no live status frame).")
+    boolean plain;
 
     @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the process id here (default: ${DEFAULT-VALUE}).")
     Path pidFile = defaultPidFile();
@@ -54,12 +61,17 @@ public final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return ExitCodes.CONFIG_INVALID;
         }
-        org.sparetire.app.LoggingControl.apply(loaded.core(), verbose);
+        LoggingControl.apply(loaded.core(), verbose);
         log.info("sparetire {} starting with {}", org.sparetire.app.Version.current(), loaded.source());
 
+        ServiceManager.ConfigSource reloadSource = () -> {
+            AppConfig staged = config.load();
+            LoggingControl.apply(staged.core(), verbose);
+            return staged;
+        };
         RunningAppliance appliance;
         try {
-            appliance = RunningAppliance.start(loaded, Clock.system());
+            appliance = RunningAppliance.start(loaded, Clock.system(), reloadSource);
         } catch (StartupFailure e) {
             // One line a person can act on; the rest of the story is in the log above it.
             log.error(e.getMessage());
@@ -70,12 +82,13 @@ public final class ServeCommand implements Callable<Integer> {
         writePidFile();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Signals.onHangup(() -> appliance.reload(() -> {
-            AppConfig staged = config.load();
-            org.sparetire.app.LoggingControl.apply(staged.core(), verbose);
-            return staged;
-        }));
+        Signals.onHangup(appliance::reload);
+        TerminalDisplay display = startTerminalDisplay(appliance);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (display != null) {
+                display.close();
+                LoggingControl.consoleThreshold(null);
+            }
             log.info("stopping (grace {})", appliance.config().core().shutdownGrace());
             appliance.close();
             deletePidFile();
@@ -83,6 +96,27 @@ public final class ServeCommand implements Callable<Integer> {
         }, "sparetire-shutdown"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * On a terminal, a live frame (transfers with progress bars, last leases) replaces the scrolling log;
+     * warnings still print, and the log file, if configured, keeps every line.
+     */
+    private TerminalDisplay startTerminalDisplay(RunningAppliance appliance) {
+        if (plain || System.console() == null) {
+            return null;
+        }
+        LoggingControl.consoleThreshold("WARN");
+        return TerminalDisplay.start(appliance.events(), Clock.system(), System.out, ServeCommand::terminalColumns,
+                Duration.ofMillis(250), !"C".equals(System.getenv("LANG")));
+    }
+
+    private static int terminalColumns() {
+        try {
+            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100"));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
     }
 
     private void writePidFile() {
