@@ -31,6 +31,7 @@ import org.sparetire.core.net.BindFailures;
 import org.sparetire.core.net.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.codec.Ack;
+import org.sparetire.tftp.codec.Data;
 import org.sparetire.tftp.codec.MalformedPacketException;
 import org.sparetire.tftp.codec.OptionAck;
 import org.sparetire.tftp.codec.ReadRequest;
@@ -100,8 +101,16 @@ public final class TftpServer {
     }
 
     private Bootstrap bootstrap(ChannelHandler handler) {
+        return bootstrap(handler, DATAGRAM_MAX);
+    }
+
+    /**
+     * @param receiveSize the largest datagram the socket reads whole: a read transfer only ever gets ACKs
+     *                    and ERRORs, and a small buffer stays in Netty's per-thread cache
+     */
+    private Bootstrap bootstrap(ChannelHandler handler, int receiveSize) {
         return new Bootstrap().group(net.group()).channel(net.datagramChannel())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveSize))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 .handler(handler);
@@ -336,7 +345,9 @@ public final class TftpServer {
     /** Tries the configured range from a random start, one port after another, without blocking the loop. */
     private void bindTransferSocket(Listener l, ServerSettings s, TransferContext t, int port, int tried) {
         TransferHandler handler = new TransferHandler(t);
-        bootstrap(handler).bind(new InetSocketAddress(l.local.getAddress(), port)).addListener((ChannelFuture f) -> {
+        // A write transfer reads DATA: one byte more than a block so an oversized block is seen as such.
+        int receiveSize = t.record().direction() == TransferDirection.READ ? 1024 : t.blksize() + Data.HEADER + 1;
+        bootstrap(handler, receiveSize).bind(new InetSocketAddress(l.local.getAddress(), port)).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 t.attach(f.channel(), true);
                 t.start();

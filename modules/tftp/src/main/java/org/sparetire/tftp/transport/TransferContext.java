@@ -74,6 +74,10 @@ final class TransferContext {
         return record;
     }
 
+    int blksize() {
+        return session.parameters().blksize();
+    }
+
     Request request() {
         return request;
     }
@@ -186,25 +190,64 @@ final class TransferContext {
         timer = channel.eventLoop().schedule(this::onTimer, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
     }
 
-    /** DATA straight from the source into a pooled direct buffer: no per-block heap allocation. */
+    /** Blocks up to this size are cut from one read-ahead chunk: one pread per chunk, not per block. */
+    private static final int READ_AHEAD_MAX_BLOCK = 16 * 1024;
+    private static final int READ_AHEAD = 256 * 1024;
+    private ByteBuf readAhead;
+    private long readAheadStart = -1;
+    private int readAheadLength;
+
+    /** DATA from the source into a pooled direct buffer: no per-block heap allocation. */
     private boolean sendBlock(Outgoing.Block b) {
         ByteBuf buf = channel.alloc().ioBuffer(4 + b.length());
         buf.writeShort(TftpPacket.OP_DATA).writeShort(b.wireBlock());
         if (b.length() > 0) {
-            ByteBuffer target = buf.nioBuffer(buf.writerIndex(), b.length());
-            int n;
-            try {
-                n = source.read(b.offset(), target);
-            } catch (IOException e) {
-                n = -1;
-            }
-            if (n != b.length()) {
+            boolean ok = b.length() <= READ_AHEAD_MAX_BLOCK ? copyFromReadAhead(b, buf) : readDirect(b, buf);
+            if (!ok) {
                 buf.release();
                 return false;
             }
-            buf.writerIndex(buf.writerIndex() + b.length());
         }
         channel.write(new DatagramPacket(buf, record.peer()));
+        return true;
+    }
+
+    private boolean readDirect(Outgoing.Block b, ByteBuf buf) {
+        ByteBuffer target = buf.nioBuffer(buf.writerIndex(), b.length());
+        int n;
+        try {
+            n = source.read(b.offset(), target);
+        } catch (IOException e) {
+            return false;
+        }
+        if (n != b.length()) {
+            return false;
+        }
+        buf.writerIndex(buf.writerIndex() + b.length());
+        return true;
+    }
+
+    private boolean copyFromReadAhead(Outgoing.Block b, ByteBuf buf) {
+        if (readAheadStart < 0 || b.offset() < readAheadStart
+                || b.offset() + b.length() > readAheadStart + readAheadLength) {
+            if (readAhead == null) {
+                readAhead = channel.alloc().directBuffer(READ_AHEAD, READ_AHEAD);
+            }
+            int want = (int) Math.min(READ_AHEAD, source.size() - b.offset());
+            int n;
+            try {
+                n = source.read(b.offset(), readAhead.nioBuffer(0, want));
+            } catch (IOException e) {
+                return false;
+            }
+            if (n < b.length()) {
+                readAheadStart = -1;
+                return false;
+            }
+            readAheadStart = b.offset();
+            readAheadLength = n;
+        }
+        buf.writeBytes(readAhead, (int) (b.offset() - readAheadStart), b.length());
         return true;
     }
 
@@ -241,6 +284,10 @@ final class TransferContext {
             return;
         }
         closed = true;
+        if (readAhead != null) {
+            readAhead.release();
+            readAhead = null;
+        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;
