@@ -349,7 +349,8 @@ public final class DhcpResponder {
         LeaseEvent e = event(kind, req, in, DhcpMessage.isZero(yiaddr) ? null : yiaddr, plan.matchedClass(),
                 plan.bootFile(), expires, rendered);
         String log = kind.name().toLowerCase(java.util.Locale.ROOT) + " iface=" + in.interfaceName() + " peer="
-                + in.source().getAddress().getHostAddress() + " mac=" + req.mac()
+                + in.source().getAddress().getHostAddress()
+                + (req.relayed() ? " giaddr=" + req.giaddr().getHostAddress() : "") + " mac=" + req.mac()
                 + (DhcpMessage.isZero(yiaddr) ? "" : " ip=" + yiaddr.getHostAddress())
                 + (plan.matchedClass() == null ? "" : " class=" + plan.matchedClass())
                 + (plan.bootFile() == null ? "" : " file=" + plan.bootFile())
