@@ -36,7 +36,7 @@ public record ServiceHealth(ServiceState state, List<Endpoint> endpoints, String
     public record Endpoint(String protocol, String role, InetSocketAddress address) {
         @Override
         public String toString() {
-            return role + "/" + protocol + " " + address.getAddress().getHostAddress() + ":" + address.getPort();
+            return role + "/" + protocol + " " + org.sparetire.core.net.Addresses.format(address);
         }
     }
 }

@@ -40,7 +40,43 @@ public final class Addresses {
         if (a == null) {
             return address.getHostString() + ":" + address.getPort();
         }
-        String host = a.getHostAddress();
+        String host = text(a);
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /**
+     * The address as people write it: IPv6 in RFC 5952 form ({@code ::}, {@code fe80::1%eth0}) instead of
+     * Java's {@code 0:0:0:0:0:0:0:0}.
+     */
+    public static String text(InetAddress address) {
+        String full = address.getHostAddress();
+        if (!(address instanceof java.net.Inet6Address)) {
+            return full;
+        }
+        String scope = "";
+        int percent = full.indexOf('%');
+        if (percent >= 0) {
+            scope = full.substring(percent);
+            full = full.substring(0, percent);
+        }
+        String[] groups = full.split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return full + scope;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail + scope;
     }
 }
