@@ -85,7 +85,13 @@ public final class ApplianceMetrics {
         GaugeWithCallback.builder().name("sparetire_service_up")
                 .help("1 when the service is running, 0 otherwise").labelNames("service")
                 .callback(cb -> {
-                    for (Map.Entry<String, ServiceHealth> e : control.get().health().entrySet()) {
+                    Map<String, ServiceHealth> health;
+                    try {
+                        health = control.get().health();
+                    } catch (IllegalStateException e) {
+                        return; // the appliance is still starting: no states to report yet
+                    }
+                    for (Map.Entry<String, ServiceHealth> e : health.entrySet()) {
                         cb.call(e.getValue().state() == ServiceState.RUNNING ? 1 : 0, e.getKey());
                     }
                 }).register(registry);
