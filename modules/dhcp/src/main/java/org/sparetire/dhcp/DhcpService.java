@@ -403,19 +403,20 @@ public final class DhcpService implements Service<DhcpConfig> {
     }
 
     private void shutdown(Duration grace) {
-        accepting = false;
+        accepting = false; // no new requests from here on
         if (state == ServiceState.STOPPING) {
             pinger.shutdownNow();
         }
-        endpoints.forEach(DhcpTransport.Endpoint::close);
-        endpoints.clear();
         timers.forEach(t -> t.cancel(false));
         timers.clear();
         LeaseJournal j = journal;
         if (j != null) {
-            // ACKs already handed to the journal are written (and sent) within the grace period.
+            // In-flight ACKs: their leases are written within the grace period and their sends are queued on
+            // the event loop before the sockets' close below, so they still leave.
             j.close(grace);
         }
+        endpoints.forEach(DhcpTransport.Endpoint::close);
+        endpoints.clear();
         journal = null;
         responder = null;
     }

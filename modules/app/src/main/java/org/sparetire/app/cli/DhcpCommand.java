@@ -54,7 +54,7 @@ public final class DhcpCommand implements Callable<Integer> {
             description = {"Show which class a client would match, the boot file and options it would get, and their",
                 "encoded bytes. Describe the client with --mac/--arch/--vendor-class/--user-class, or give a",
                 "captured DHCP packet with --packet. Nothing is sent and no lease is changed."})
-    static final class Explain implements Callable<Integer> {
+    public static final class Explain implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
 
@@ -118,7 +118,7 @@ public final class DhcpCommand implements Callable<Integer> {
 
     @Command(name = "leases", mixinStandardHelpOptions = true,
             description = "List the leases in the lease journal (dhcp.lease-file); safe while the server runs.")
-    static final class Leases implements Callable<Integer> {
+    public static final class Leases implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
 
