@@ -21,19 +21,11 @@ public final class Rfc3164Parser {
     private static final String TIME = "(\\d{1,2}):(\\d{2}):(\\d{2})(\\.\\d{1,9})?";
     /** Optional zone after the time: {@code UTC}, {@code CEST}, {@code +01:00}; then Cisco's colon. */
     private static final String ZONE_AND_END = "(?: ([A-Z]{3,5}|[+-]\\d{2}:?\\d{2}))?:?(?: +|$)";
-    /** {@code Mar  1 00:00:12.123} and {@code Jan 15 2024 10:22:33} (Cisco ASA, {@code service timestamps ... year}). */
-    private static final Pattern BSD = Pattern.compile(MONTH + " +(\\d{1,2})(?: (\\d{4}))? " + TIME + ZONE_AND_END);
     /** {@code 2024 Jan 15 10:22:33} (Cisco NX-OS). */
     private static final Pattern YEAR_FIRST = Pattern.compile("(\\d{4}) " + MONTH + " +(\\d{1,2}) " + TIME + ZONE_AND_END);
     /** RFC 3339 inside an RFC 3164 frame: rsyslog's RSYSLOG_ForwardFormat and systemd-journal-remote style. */
     private static final Pattern ISO = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})[T ](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d{1,9})?(Z|[+-]\\d{2}:?\\d{2})?:?(?: +|$)");
-    /** Cisco IOS {@code service sequence-numbers} ({@code 123: }) or NX-OS's empty one ({@code : }). */
-    private static final Pattern SEQUENCE = Pattern.compile("(\\d{1,10})?: +");
-    /** TAG[pid]: as in RFC 3164 section 5.3, also Cisco's {@code %LINK-3-UPDOWN:}. */
-    private static final Pattern TAG = Pattern.compile("([^\\s\\[\\]:]{1,64})(?:\\[([^\\]\\s]{0,32})\\])?:(?: +|$)");
-    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:%-]{0,254}");
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
 
     private Rfc3164Parser() {
@@ -52,16 +44,23 @@ public final class Rfc3164Parser {
         }
         String sequence = null;
         String hostname = null;
-        Matcher seq = SEQUENCE.matcher(text).region(p, n);
-        if (seq.lookingAt()) {
-            sequence = seq.group(1);
-            p = seq.end();
+        int digits = 0;
+        while (p + digits < n && digits <= 10 && isDigit(text.charAt(p + digits))) {
+            digits++;
+        }
+        if (digits <= 10 && p + digits + 1 < n && text.charAt(p + digits) == ':' && text.charAt(p + digits + 1) == ' ') {
+            // Cisco "service sequence-numbers" (123: ) or NX-OS's empty one (: ).
+            sequence = digits == 0 ? null : text.substring(p, p + digits);
+            p += digits + 1;
+            while (p < n && text.charAt(p) == ' ') {
+                p++;
+            }
             // "logging origin-id hostname": 123: router1: *Mar  1 ... — a tag-shaped word before a timestamp.
-            Matcher origin = TAG.matcher(text).region(p, n);
-            if (origin.lookingAt() && origin.group(2) == null
-                    && timestampAt(text, skipSyncMark(text, origin.end()), receivedAt) != null) {
-                hostname = origin.group(1);
-                p = origin.end();
+            Tag origin = tagAt(text, p);
+            if (origin != null && origin.pid == null
+                    && timestampAt(text, skipSyncMark(text, origin.end), receivedAt) != null) {
+                hostname = origin.name;
+                p = origin.end;
             }
         }
         Instant timestamp = null;
@@ -93,11 +92,11 @@ public final class Rfc3164Parser {
         }
         String app = null;
         String procId = null;
-        Matcher tag = TAG.matcher(text).region(p, n);
-        if (tag.lookingAt()) {
-            app = tag.group(1);
-            procId = tag.group(2) == null || tag.group(2).isEmpty() ? null : tag.group(2);
-            p = tag.end();
+        Tag tag = tagAt(text, p);
+        if (tag != null) {
+            app = tag.name;
+            procId = tag.pid == null || tag.pid.isEmpty() ? null : tag.pid;
+            p = tag.end;
         }
         return new Rfc3164Message(pri >> 3, pri & 7, sequence, timestamp, unsynced, hostname, app, procId,
                 text.substring(p));
@@ -107,14 +106,98 @@ public final class Rfc3164Parser {
         return p < text.length() && (text.charAt(p) == '*' || text.charAt(p) == '.') ? p + 1 : p;
     }
 
-    private static boolean looksLikeHostname(String candidate, String text, int next) {
-        if (candidate.endsWith(":") || !HOSTNAME.matcher(candidate).matches()) {
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private record Tag(String name, String pid, int end) {
+    }
+
+    /**
+     * TAG[pid]: followed by spaces or the end (RFC 3164 section 5.3; also Cisco's %LINK-3-UPDOWN:). Written
+     * out by hand rather than as a regular expression because it runs for every datagram.
+     */
+    private static Tag tagAt(String t, int p) {
+        int n = t.length();
+        int i = p;
+        while (i < n && i - p <= 64) {
+            char c = t.charAt(i);
+            if (Character.isWhitespace(c) || c == '[' || c == ']' || c == ':') {
+                break;
+            }
+            i++;
+        }
+        int nameEnd = i;
+        if (nameEnd == p || nameEnd - p > 64) {
+            return null;
+        }
+        String pid = null;
+        if (i < n && t.charAt(i) == '[') {
+            int j = i + 1;
+            while (j < n && j - i - 1 <= 32 && t.charAt(j) != ']' && !Character.isWhitespace(t.charAt(j))) {
+                j++;
+            }
+            if (j >= n || t.charAt(j) != ']' || j - i - 1 > 32) {
+                return null;
+            }
+            pid = t.substring(i + 1, j);
+            i = j + 1;
+        }
+        if (i >= n || t.charAt(i) != ':') {
+            return null;
+        }
+        i++;
+        if (i < n && t.charAt(i) != ' ') {
+            return null;
+        }
+        while (i < n && t.charAt(i) == ' ') {
+            i++;
+        }
+        return new Tag(t.substring(p, nameEnd), pid, i);
+    }
+
+    private static boolean hostnameChars(String s) {
+        if (s.isEmpty() || s.length() > 255 || !Character.isLetterOrDigit(s.charAt(0)) || s.charAt(0) > 127) {
             return false;
         }
-        if (TAG.matcher(text).region(next, text.length()).lookingAt()) {
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '.' || c == '_'
+                    || c == ':' || c == '%' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ipv4(String s) {
+        int parts = 0;
+        int digits = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isDigit(c)) {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0) {
+                parts++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return parts == 3 && digits > 0;
+    }
+
+    private static boolean looksLikeHostname(String candidate, String text, int next) {
+        if (candidate.endsWith(":") || !hostnameChars(candidate)) {
+            return false;
+        }
+        if (tagAt(text, next) != null) {
             return true;
         }
-        if (IPV4.matcher(candidate).matches() || candidate.indexOf(':') > 0) {
+        if (ipv4(candidate) || candidate.indexOf(':') > 0) {
             return true;
         }
         // A dotted name (router1.example.net, Spectralink's 0090.7a05.18f6) is a host; a plain word is
@@ -151,34 +234,151 @@ public final class Rfc3164Parser {
                 }
                 return null;
             }
-            Matcher m = BSD.matcher(text).region(p, n);
-            if (!m.lookingAt()) {
+            Bsd m = bsdAt(text, p);
+            if (m == null) {
                 return null;
             }
-            int month = month(m.group(1));
-            if (month < 0) {
-                return null;
-            }
-            int day = num(m.group(2));
-            ZoneOffset zone = offset(m.group(8));
+            int month = m.month;
+            int day = m.day;
+            ZoneOffset zone = m.zone;
             LocalDateTime t;
-            if (m.group(3) != null) {
-                t = LocalDateTime.of(num(m.group(3)), month, day, num(m.group(4)), num(m.group(5)), num(m.group(6)),
-                        nanos(m.group(7)));
+            if (m.year >= 0) {
+                t = LocalDateTime.of(m.year, month, day, m.hour, m.minute, m.second, m.nanos);
             } else {
                 // RFC 3164 carries no year: take the receive year, unless that puts the message more than a
                 // day in the future (a Dec 31 message received on Jan 1 belongs to last year).
                 int year = OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC).getYear();
-                t = LocalDateTime.of(year, month, day, num(m.group(4)), num(m.group(5)), num(m.group(6)),
-                        nanos(m.group(7)));
+                t = LocalDateTime.of(year, month, day, m.hour, m.minute, m.second, m.nanos);
                 if (t.toInstant(zone).isAfter(receivedAt.plusSeconds(86_400))) {
                     t = t.withYear(year - 1);
                 }
             }
-            return new Stamp(t.toInstant(zone), m.end());
+            return new Stamp(t.toInstant(zone), m.end);
         } catch (DateTimeException e) {
             return null; // Feb 30 and friends: not a timestamp, so the text stays in the message
         }
+    }
+
+    private record Bsd(int month, int day, int year, int hour, int minute, int second, int nanos, ZoneOffset zone,
+                       int end) {
+    }
+
+    /**
+     * {@code Mmm dd[ yyyy] hh:mm:ss[.fff][ ZONE][:]} then spaces or the end, by hand: this runs for nearly
+     * every datagram. A zone name counts only before Cisco's colon ({@code UTC:}) or when it is UTC/GMT, so
+     * an all-caps hostname after the time is not taken for a zone.
+     */
+    private static Bsd bsdAt(String t, int p) {
+        int n = t.length();
+        if (p + 3 >= n) {
+            return null;
+        }
+        int month = month(t, p);
+        if (month < 0 || t.charAt(p + 3) != ' ') {
+            return null;
+        }
+        int i = p + 3;
+        while (i < n && t.charAt(i) == ' ') {
+            i++;
+        }
+        int[] cursor = {i};
+        int day = number(t, cursor, 1, 2);
+        if (day < 0 || cursor[0] >= n || t.charAt(cursor[0]) != ' ') {
+            return null;
+        }
+        cursor[0]++;
+        int year = -1;
+        int save = cursor[0];
+        int maybeYear = number(t, cursor, 4, 4);
+        if (maybeYear >= 0 && cursor[0] < n && t.charAt(cursor[0]) == ' ') {
+            year = maybeYear;
+            cursor[0]++;
+        } else {
+            cursor[0] = save;
+        }
+        int hour = number(t, cursor, 1, 2);
+        if (hour < 0 || !expect(t, cursor, ':')) {
+            return null;
+        }
+        int minute = number(t, cursor, 2, 2);
+        if (minute < 0 || !expect(t, cursor, ':')) {
+            return null;
+        }
+        int second = number(t, cursor, 2, 2);
+        if (second < 0) {
+            return null;
+        }
+        i = cursor[0];
+        int nanos = 0;
+        if (i + 1 < n && t.charAt(i) == '.' && isDigit(t.charAt(i + 1))) {
+            int k = i + 1;
+            int scale = 100_000_000;
+            while (k < n && isDigit(t.charAt(k)) && k - i <= 9) {
+                nanos += (t.charAt(k) - '0') * scale;
+                scale /= 10;
+                k++;
+            }
+            i = k;
+        }
+        ZoneOffset zone = ZoneOffset.UTC;
+        if (i + 1 < n && t.charAt(i) == ' ') {
+            int k = i + 1;
+            if (t.charAt(k) == '+' || t.charAt(k) == '-') {
+                int j = k + 1;
+                while (j < n && (isDigit(t.charAt(j)) || t.charAt(j) == ':') && j - k <= 5) {
+                    j++;
+                }
+                String z = t.substring(k, j);
+                if (z.matches("[+-]\\d{2}:?\\d{2}")) {
+                    zone = offset(z);
+                    i = j;
+                }
+            } else {
+                int j = k;
+                while (j < n && t.charAt(j) >= 'A' && t.charAt(j) <= 'Z' && j - k < 6) {
+                    j++;
+                }
+                int len = j - k;
+                if (len >= 3 && len <= 5 && (j < n && t.charAt(j) == ':'
+                        || (j == n || t.charAt(j) == ' ') && (t.startsWith("UTC", k) || t.startsWith("GMT", k)) && len == 3)) {
+                    i = j;
+                }
+            }
+        }
+        if (i < n && t.charAt(i) == ':') {
+            i++;
+        }
+        if (i < n && t.charAt(i) != ' ') {
+            return null;
+        }
+        while (i < n && t.charAt(i) == ' ') {
+            i++;
+        }
+        return new Bsd(month, day, year, hour, minute, second, nanos, zone, i);
+    }
+
+    /** Reads min..max digits at cursor[0], advancing it; -1 when there are fewer than min. */
+    private static int number(String t, int[] cursor, int min, int max) {
+        int i = cursor[0];
+        int v = 0;
+        int k = 0;
+        while (i + k < t.length() && k < max && isDigit(t.charAt(i + k))) {
+            v = v * 10 + (t.charAt(i + k) - '0');
+            k++;
+        }
+        if (k < min) {
+            return -1;
+        }
+        cursor[0] = i + k;
+        return v;
+    }
+
+    private static boolean expect(String t, int[] cursor, char c) {
+        if (cursor[0] < t.length() && t.charAt(cursor[0]) == c) {
+            cursor[0]++;
+            return true;
+        }
+        return false;
     }
 
     private static int num(String s) {
@@ -194,9 +394,17 @@ public final class Rfc3164Parser {
     }
 
     private static int month(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        return name.length() == 3 ? month(name, 0) : -1;
+    }
+
+    private static int month(String name, int p) {
+        // Case-insensitive without allocating: this runs for nearly every datagram.
+        int a = name.charAt(p) | 0x20;
+        int b = name.charAt(p + 1) | 0x20;
+        int c = name.charAt(p + 2) | 0x20;
         for (int i = 0; i < MONTHS.length; i++) {
-            if (MONTHS[i].equals(lower)) {
+            String m = MONTHS[i];
+            if (m.charAt(0) == a && m.charAt(1) == b && m.charAt(2) == c) {
                 return i + 1;
             }
         }

@@ -66,18 +66,43 @@ public final class Intake {
     }
 
     /**
-     * One syslog message: a whole datagram, or one frame from a TCP stream.
+     * One datagram: admitted, parsed and queued, or dropped and counted (a full queue included: a UDP
+     * sender cannot be told to wait).
      *
-     * @param alreadyTruncated the TCP framer cut an overlong LF frame
      * @return false when it was dropped (denied, rate-limited, queue full)
      */
     public boolean accept(InetSocketAddress sender, String transport, byte[] data, int off, int len,
+                          boolean alreadyTruncated, boolean checkAllowlist) {
+        Received r = admit(sender, transport, data, off, len, alreadyTruncated, checkAllowlist);
+        return r != null && writer.offer(r);
+    }
+
+    /** A burst of datagrams read in one wakeup: queued together, what does not fit is dropped and counted. */
+    public void queue(java.util.List<Received> batch) {
+        writer.offerBatch(batch);
+    }
+
+    /**
+     * For TCP: queue if there is room, else return false without dropping; the connection keeps the
+     * message, stops reading (TCP flow control then slows the sender) and tries again shortly.
+     */
+    public boolean tryQueue(Received r) {
+        return writer.tryOffer(r);
+    }
+
+    /**
+     * Allowlist, rate limit, truncation and parsing for one message: a whole datagram, or one TCP frame.
+     *
+     * @param alreadyTruncated the TCP framer cut an overlong LF frame
+     * @return the message to queue, or null when it was denied or rate-limited (and counted)
+     */
+    public Received admit(InetSocketAddress sender, String transport, byte[] data, int off, int len,
                           boolean alreadyTruncated, boolean checkAllowlist) {
         counters.received.increment();
         Rules r = rules;
         if (checkAllowlist && !r.allowlist.allows(sender.getAddress())) {
             denied(sender);
-            return false;
+            return null;
         }
         if (r.limiter != null) {
             RateLimiter.Verdict v = r.limiter.admit(sender.getAddress(), clock.nanoTime());
@@ -87,7 +112,7 @@ public final class Intake {
                     log.warn("syslog rate limit: dropping messages from {} above {}/s (counted in rate-limited)",
                             Addresses.format(sender), r.perSecond);
                 }
-                return false;
+                return null;
             }
         }
         boolean truncated = alreadyTruncated;
@@ -101,7 +126,7 @@ public final class Intake {
         Instant now = clock.now();
         SyslogMessage m = SyslogParser.parse(data, off, len, now);
         byte[] raw = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
-        return writer.offer(new Received(now, sender, transport, m, raw, truncated));
+        return new Received(now, sender, transport, m, raw, truncated);
     }
 
     private void denied(InetSocketAddress sender) {

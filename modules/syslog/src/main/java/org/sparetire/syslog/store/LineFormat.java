@@ -29,7 +29,7 @@ public final class LineFormat {
         appendTime(sb, r.at());
         sb.append(' ');
         InetAddress a = r.sender().getAddress();
-        sb.append(a == null ? r.sender().getHostString() : DeviceNaming.printable(a));
+        sb.append(a == null ? r.sender().getHostString() : printable(a));
         sb.append(' ').append(Priority.label(m.facility(), m.severity()));
         sb.append(' ').append(m.hostname() == null ? "-" : m.hostname());
         sb.append(' ');
@@ -73,6 +73,21 @@ public final class LineFormat {
             }
             sb.append(']');
         }
+    }
+
+    private final java.util.Map<InetAddress, String> names = new java.util.HashMap<>();
+
+    /** Senders are few and repeat; formatting an address every line is measurable at 400k lines/s. */
+    private String printable(InetAddress a) {
+        String name = names.get(a);
+        if (name == null) {
+            if (names.size() > 4096) {
+                names.clear();
+            }
+            name = DeviceNaming.printable(a);
+            names.put(a, name);
+        }
+        return name;
     }
 
     private void appendTime(StringBuilder sb, Instant at) {

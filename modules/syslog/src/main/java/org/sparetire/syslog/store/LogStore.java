@@ -80,13 +80,28 @@ public final class LogStore implements AutoCloseable {
 
     /** Files the line under its device and in the combined file. */
     public void append(Received r, byte[] line) {
-        String device = DeviceNaming.name(mode, r.sender().getAddress(), r.message().hostname());
+        String device = mode == DeviceFiles.ADDRESS ? addressName(r.sender().getAddress())
+                : DeviceNaming.name(mode, r.sender().getAddress(), r.message().hostname());
         if (device != null) {
             write(device, line);
         }
         if (combined) {
             write(DeviceNaming.COMBINED, line);
         }
+    }
+
+    private final Map<java.net.InetAddress, String> addressNames = new java.util.HashMap<>();
+
+    private String addressName(java.net.InetAddress a) {
+        String name = addressNames.get(a);
+        if (name == null) {
+            if (addressNames.size() > 4096) {
+                addressNames.clear();
+            }
+            name = DeviceNaming.name(DeviceFiles.ADDRESS, a, null);
+            addressNames.put(a, name);
+        }
+        return name;
     }
 
     private void write(String name, byte[] line) {

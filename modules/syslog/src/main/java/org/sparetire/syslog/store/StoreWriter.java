@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.sparetire.core.event.EventBus;
@@ -23,9 +24,13 @@ public final class StoreWriter {
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
     private static final long IDLE_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int BATCH = 1024;
+    private static final int BATCH = 64;
 
-    private final ArrayBlockingQueue<Received> queue;
+    /** Batches as the event loops read them (one per epoll wakeup), so the hand-off costs one lock per burst. */
+    private final LinkedBlockingQueue<List<Received>> queue = new LinkedBlockingQueue<>();
+    /** Messages queued, for the bound; event loops may overshoot it by one batch each, never more. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private final int capacity;
     private final LogStore store;
     private final String truncationMarker;
     private final SyslogCounters counters;
@@ -44,7 +49,7 @@ public final class StoreWriter {
      */
     public StoreWriter(int capacity, LogStore store, String truncationMarker, SyslogCounters counters, EventBus events,
                        RecentMessages recent, Clock clock, StoreWriter predecessor) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.store = store;
         this.truncationMarker = truncationMarker;
         this.counters = counters;
@@ -66,27 +71,47 @@ public final class StoreWriter {
 
     /** Never blocks: an event loop calls this. */
     public boolean offer(Received r) {
-        if (queue.offer(r)) {
-            return true;
+        return offerBatch(List.of(r)) == 1;
+    }
+
+    /** Never blocks: queues what fits, counts the rest as dropped; returns how many were queued. */
+    public int offerBatch(List<Received> batch) {
+        int room = capacity - pending.get();
+        int n = Math.min(Math.max(room, 0), batch.size());
+        if (n < batch.size()) {
+            counters.queueFull.add(batch.size() - n);
         }
-        counters.queueFull.increment();
-        return false;
+        if (n > 0) {
+            pending.addAndGet(n);
+            queue.offer(n == batch.size() ? batch : batch.subList(0, n));
+        }
+        return n;
+    }
+
+    /** For TCP, which waits instead of dropping: no drop is counted, the caller keeps the message. */
+    public boolean tryOffer(Received r) {
+        if (pending.get() >= capacity) {
+            return false;
+        }
+        pending.incrementAndGet();
+        queue.offer(List.of(r));
+        return true;
     }
 
     public int queued() {
-        return queue.size();
+        return pending.get();
     }
 
     private void run() {
         if (predecessor != null) {
             predecessor.awaitStopped();
         }
-        List<Received> batch = new ArrayList<>(BATCH);
+        List<List<Received>> batch = new ArrayList<>(BATCH);
         long lastFlush = clock.nanoTime();
         boolean dirty = false;
         try {
             while (true) {
-                Received first = queue.poll(IDLE_FLUSH_NANOS, TimeUnit.NANOSECONDS);
+                List<Received> first = queue.poll(IDLE_FLUSH_NANOS, TimeUnit.NANOSECONDS);
                 if (first == null) {
                     if (dirty) {
                         store.flush();
@@ -100,8 +125,11 @@ public final class StoreWriter {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
-                for (Received r : batch) {
-                    file(r);
+                for (List<Received> b : batch) {
+                    for (Received r : b) {
+                        file(r);
+                    }
+                    pending.addAndGet(-b.size());
                 }
                 batch.clear();
                 dirty = true;
@@ -114,9 +142,12 @@ public final class StoreWriter {
             }
         } catch (InterruptedException e) {
             // Grace ran out: file what is already queued without waiting for more, then close.
-            Received r;
-            while ((r = queue.poll()) != null) {
-                file(r);
+            List<Received> b;
+            while ((b = queue.poll()) != null) {
+                for (Received r : b) {
+                    file(r);
+                }
+                pending.addAndGet(-b.size());
             }
         } finally {
             store.close();
@@ -150,7 +181,7 @@ public final class StoreWriter {
             thread.join(Math.max(1, grace.toMillis()));
             if (thread.isAlive()) {
                 log.warn("syslog writer still busy after {} ms with {} queued; filing the rest now", grace.toMillis(),
-                        queue.size());
+                        pending.get());
                 thread.interrupt();
                 thread.join(10_000);
             }

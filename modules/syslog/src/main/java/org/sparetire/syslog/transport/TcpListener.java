@@ -26,6 +26,7 @@ import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.codec.FrameDecoder;
 import org.sparetire.syslog.codec.MalformedPacketException;
 import org.sparetire.syslog.store.Intake;
+import org.sparetire.syslog.store.Received;
 import org.sparetire.syslog.store.SyslogCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,8 @@ public final class TcpListener implements AutoCloseable {
         private final int maxConnections;
         private InetSocketAddress peer;
         private long frames;
+        private final java.util.ArrayDeque<Received> backlog = new java.util.ArrayDeque<>();
+        private boolean retryScheduled;
 
         Connection(ChannelGroup connections, SyslogConfig.Tcp limits, Intake intake, SyslogCounters counters) {
             this.connections = connections;
@@ -142,6 +145,7 @@ public final class TcpListener implements AutoCloseable {
                 byte[] data = new byte[buf.readableBytes()];
                 buf.readBytes(data);
                 deliver(decoder.feed(data));
+                drain(ctx);
             } catch (MalformedPacketException e) {
                 counters.framingErrors.increment();
                 log.warn("syslog tcp {}: {} at stream offset {}; closing this connection", Addresses.format(peer),
@@ -155,7 +159,37 @@ public final class TcpListener implements AutoCloseable {
         private void deliver(List<FrameDecoder.Frame> list) {
             for (FrameDecoder.Frame f : list) {
                 frames++;
-                intake.accept(peer, "tcp", f.data(), 0, f.data().length, f.truncated(), false);
+                Received r = intake.admit(peer, "tcp", f.data(), 0, f.data().length, f.truncated(), false);
+                if (r != null) {
+                    backlog.add(r);
+                }
+            }
+        }
+
+        /**
+         * Hands the backlog to the writer. When its queue is full, TCP never drops: this connection stops
+         * reading (the kernel window fills and the sender slows down) and retries shortly.
+         */
+        private void drain(ChannelHandlerContext ctx) {
+            Received r;
+            while ((r = backlog.peek()) != null) {
+                if (!intake.tryQueue(r)) {
+                    if (ctx.channel().config().isAutoRead()) {
+                        ctx.channel().config().setAutoRead(false);
+                    }
+                    if (!retryScheduled) {
+                        retryScheduled = true;
+                        ctx.executor().schedule(() -> {
+                            retryScheduled = false;
+                            drain(ctx);
+                        }, 5, TimeUnit.MILLISECONDS);
+                    }
+                    return;
+                }
+                backlog.poll();
+            }
+            if (!ctx.channel().config().isAutoRead() && ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(true);
             }
         }
 
@@ -163,6 +197,7 @@ public final class TcpListener implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (peer != null && connections.contains(ctx.channel())) {
                 deliver(decoder.finish());
+                drain(ctx);
                 log.debug("syslog tcp {}: closed after {} messages", Addresses.format(peer), frames);
             }
             ctx.fireChannelInactive();

@@ -3,20 +3,23 @@ package org.sparetire.syslog.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.BindFailures;
 import org.sparetire.core.net.NetRuntime;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.store.Intake;
+import org.sparetire.syslog.store.Received;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +42,15 @@ public final class UdpListener implements AutoCloseable {
             throws ServiceStartException {
         Bootstrap b = new Bootstrap().group(net.group()).channel(net.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, (int) receiveBuffer)
-                // One buffer must hold the largest datagram (64 KiB); read many per wakeup under load.
+                // One 64 KiB buffer holds the largest datagram; it is reused for every read (see ReusedBuffer).
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(SyslogConfig.MAX_UDP_PAYLOAD).maxMessagesPerRead(64))
-                .handler(new Handler(intake));
+                .handler(new Handler(intake));  // one per channel: it holds the current burst
+        if (EpollDatagramChannel.class.isAssignableFrom(net.datagramChannel())) {
+            // Epoll hands each datagram to the pipeline before reading the next, so one buffer can serve
+            // them all. NIO reads a whole batch first, so it keeps Netty's pooled buffers.
+            b.option(ChannelOption.ALLOCATOR, new ReusedBuffer(SyslogConfig.MAX_UDP_PAYLOAD));
+        }
         Channel ch;
         try {
             ch = b.bind(address).sync().channel();
@@ -54,23 +62,27 @@ public final class UdpListener implements AutoCloseable {
         return listener;
     }
 
-    /** Asks for the buffer, forcing past net.core.rmem_max where the process may (root on Linux). */
+    /**
+     * Asks for the buffer with SO_RCVBUFFORCE first (root on Linux may exceed net.core.rmem_max, as rsyslog's
+     * imudp does), then plain SO_RCVBUF, which the kernel silently caps.
+     */
     public void receiveBuffer(long bytes) {
         int wanted = (int) bytes;
-        if (channel.config().setOption(ChannelOption.SO_RCVBUF, wanted)) {
+        boolean forced = false;
+        if (channel instanceof EpollDatagramChannel) {
+            try {
+                forced = channel.config().setOption(SO_RCVBUFFORCE, wanted);
+            } catch (RuntimeException e) {
+                forced = false; // not privileged
+            }
+        }
+        if (!forced) {
+            channel.config().setOption(ChannelOption.SO_RCVBUF, wanted);
             Integer granted = channel.config().getOption(ChannelOption.SO_RCVBUF);
-            // Linux reports twice the requested size (it counts bookkeeping); less means rmem_max capped it.
-            if (granted != null && granted < wanted) {
-                try {
-                    channel.config().setOption(SO_RCVBUFFORCE, wanted);
-                } catch (RuntimeException e) {
-                    // NIO, or not privileged: keep the capped buffer.
-                }
-                granted = channel.config().getOption(ChannelOption.SO_RCVBUF);
-                if (granted != null && granted < wanted) {
-                    log.info("syslog udp receive buffer is {} bytes, not {} (raise net.core.rmem_max or run as root)",
-                            granted, wanted);
-                }
+            // Linux reports twice what it grants (bookkeeping included).
+            if (granted != null && granted / 2 < wanted && channel instanceof EpollDatagramChannel) {
+                log.info("syslog udp receive buffer capped at {} bytes, not {} (raise net.core.rmem_max or run as root)",
+                        granted / 2, wanted);
             }
         }
     }
@@ -84,9 +96,10 @@ public final class UdpListener implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    @ChannelHandler.Sharable
+    /** Parses each datagram as it is read and queues the whole burst when the read loop ends. */
     static final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Intake intake;
+        private List<Received> burst = new ArrayList<>();
 
         Handler(Intake intake) {
             this.intake = intake;
@@ -97,7 +110,26 @@ public final class UdpListener implements AutoCloseable {
             ByteBuf buf = packet.content();
             byte[] data = new byte[buf.readableBytes()];
             buf.readBytes(data);
-            intake.accept(packet.sender(), "udp", data, 0, data.length, false, true);
+            Received r = intake.admit(packet.sender(), "udp", data, 0, data.length, false, true);
+            if (r != null) {
+                burst.add(r);
+                if (burst.size() >= 256) {
+                    flush();
+                }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            flush();
+            ctx.fireChannelReadComplete();
+        }
+
+        private void flush() {
+            if (!burst.isEmpty()) {
+                intake.queue(burst);
+                burst = new ArrayList<>();
+            }
         }
 
         @Override

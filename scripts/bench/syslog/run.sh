@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# sparetire's syslog collector side by side with rsyslog (imudp/imtcp -> omfile), on loopback only.
+# For each offered UDP rate, a bounded C generator (loadgen.c, sendmmsg, paced) sends RATE x SECONDS
+# messages; we count the lines each collector wrote and the loss. Then one TCP connection sends
+# TCP_COUNT octet-counted messages flat out and we time until the last line is on disk.
+# Each collector runs with its own config, files and pid; both are stopped by PID at the end.
+#   scripts/bench/syslog/run.sh            (writes the table into docs/benchmarks.md)
+#   RATES="50000 100000" SECONDS_PER_RATE=2 TCP_COUNT=500000 scripts/bench/syslog/run.sh
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+rates="${RATES:-50000 100000 200000 400000}"
+per_rate="${SECONDS_PER_RATE:-2}"
+tcp_count="${TCP_COUNT:-1000000}"
+write_docs="${WRITE_DOCS:-1}"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v gcc >/dev/null || { echo "needs gcc (apt-get install gcc)" >&2; exit 1; }
+if ! command -v rsyslogd >/dev/null; then
+  [[ $(id -u) -eq 0 ]] || { echo "needs rsyslog (apt-get install rsyslog)" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rsyslog </dev/null >/dev/null
+fi
+gcc -O2 -o "$work/loadgen" "$here/loadgen.c"
+(cd "$repo" && mvn -B -o -q -pl modules/syslog compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null 2>&1)
+cp="$repo/modules/syslog/target/classes:$(cat "$work/cp")"
+
+free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
+st_udp=$(free_port SOCK_DGRAM); st_tcp=$(free_port SOCK_STREAM)
+rs_udp=$(free_port SOCK_DGRAM); rs_tcp=$(free_port SOCK_STREAM)
+
+# --- sparetire: default settings except ports and no rotation (rotation would move counted lines away).
+mkdir -p "$work/st"
+cat >"$work/st/config.yaml" <<YAML
+syslog:
+  bind: 127.0.0.1
+  udp: {port: $st_udp, receive-buffer: 8MiB}
+  tcp: {enabled: true, port: $st_tcp}
+  directory: logs
+  files: {rotate-size: 0, rotate-age: 0}
+YAML
+cat >"$work/st/logback.xml" <<'XML'
+<configuration><appender name="o" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%d %-5level %msg%n</pattern></encoder></appender><root level="INFO"><appender-ref ref="o"/></root></configuration>
+XML
+(cd "$work/st" && exec java -Xms256m ${ST_JAVA_OPTS:-} -Dlogback.configurationFile="$work/st/logback.xml" -cp "$cp" \
+  "$here/ServeSyslog.java" config.yaml >"$work/st/out.log" 2>&1) &
+st_pid=$!; pids+=("$st_pid")
+st_file="$work/st/logs/all.log"
+
+# --- rsyslog: imudp with the same 8 MiB receive buffer, imtcp, one omfile action; its own work dir and pid.
+mkdir -p "$work/rs/work"
+cat >"$work/rs/rsyslog.conf" <<CONF
+global(workDirectory="$work/rs/work")
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="$rs_udp" rcvbufSize="8m")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="$rs_tcp")
+*.* action(type="omfile" file="$work/rs/all.log")
+CONF
+rsyslogd -n -f "$work/rs/rsyslog.conf" -i "$work/rs/rsyslogd.pid" >"$work/rs/out.log" 2>&1 &
+rs_pid=$!; pids+=("$rs_pid")
+rs_file="$work/rs/all.log"
+
+for _ in $(seq 1 300); do grep -q READY "$work/st/out.log" 2>/dev/null && break; sleep 0.1; done
+grep -q READY "$work/st/out.log" || { cat "$work/st/out.log"; exit 1; }
+for _ in $(seq 1 100); do ss -lun | grep -q ":$rs_udp " && break; sleep 0.1; done
+
+count() { [[ -f "$1" ]] && grep -c -F -- "$2 seq=" "$1" || echo 0; }
+
+# Waits until the collector has written `want` lines with the tag, or its count stops moving for 2 s.
+settle() {
+  local file=$1 tag=$2 want=$3 last=-1 same=0 n
+  for _ in $(seq 1 600); do
+    n=$(count "$file" "$tag")
+    [[ "$n" -ge "$want" ]] && { echo "$n"; return; }
+    if [[ "$n" == "$last" ]]; then same=$((same + 1)); [[ $same -ge 20 ]] && { echo "$n"; return; }; else same=0; fi
+    last=$n
+    sleep 0.1
+  done
+  echo "$n"
+}
+
+rss_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# Warm-up (JIT for the JVM, caches for both), not reported.
+"$work/loadgen" udp "$st_udp" 50000 100000 warmup >/dev/null; settle "$st_file" warmup 100000 >/dev/null
+"$work/loadgen" udp "$rs_udp" 50000 100000 warmup >/dev/null; settle "$rs_file" warmup 100000 >/dev/null
+
+rows=()
+for rate in $rates; do
+  n=$((rate * per_rate))
+  line="| $rate | $n"
+  for who in st rs; do
+    if [[ $who == st ]]; then port=$st_udp; file=$st_file; else port=$rs_udp; file=$rs_file; fi
+    tag="udp-$who-$rate"
+    sent=$("$work/loadgen" udp "$port" "$rate" "$n" "$tag")
+    got=$(settle "$file" "$tag" "$n")
+    loss=$(python3 -c "print(f'{100*($n-$got)/$n:.2f}')")
+    actual=$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$sent")
+    echo "udp $who offered=$rate achieved=$actual sent=$n written=$got loss=${loss}%"
+    line+=" | $got | $loss %"
+  done
+  rows+=("$line |")
+done
+
+tcp_rows=()
+for who in st rs; do
+  if [[ $who == st ]]; then port=$st_tcp; file=$st_file; else port=$rs_tcp; file=$rs_file; fi
+  tag="tcp-$who"
+  t0=$(date +%s%N)
+  timeout 120 "$work/loadgen" tcp "$port" "$tcp_count" "$tag" >/dev/null || true
+  got=$(settle "$file" "$tag" "$tcp_count")
+  t1=$(date +%s%N)
+  rate=$(python3 -c "print(round($got / (($t1 - $t0) / 1e9)))")
+  echo "tcp $who sent=$tcp_count written=$got msgs/s=$rate"
+  tcp_rows+=("$who $got $rate")
+done
+
+st_rss=$(rss_mib "$st_pid"); rs_rss=$(rss_mib "$rs_pid")
+echo "peak RSS: sparetire ${st_rss} MiB, rsyslog ${rs_rss} MiB"
+
+read -r _ st_tcp_got st_tcp_rate <<<"${tcp_rows[0]}"
+read -r _ rs_tcp_got rs_tcp_rate <<<"${tcp_rows[1]}"
+table="$work/table.md"
+{
+  echo "\`scripts/bench/syslog/run.sh\` — $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1 | cut -d'"' -f2) vs $(rsyslogd -v | head -1 | awk '{print $1, $2}'), loopback."
+  echo "Both collectors receive on 127.0.0.1 with an 8 MiB UDP buffer and write plain files; sparetire"
+  echo "writes every message twice (its per-device file and all.log, the defaults), rsyslog once."
+  echo "The C generator (\`loadgen.c\`, sendmmsg) shares the 2 cores with the collector; ~130-byte messages."
+  echo
+  echo "| offered UDP msgs/s | sent | sparetire written | sparetire loss | rsyslog written | rsyslog loss |"
+  echo "|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "| TCP, one connection, octet-counted | messages | written | msgs/s until on disk |"
+  echo "|---|---:|---:|---:|"
+  echo "| sparetire | $tcp_count | $st_tcp_got | $st_tcp_rate |"
+  echo "| rsyslog | $tcp_count | $rs_tcp_got | $rs_tcp_rate |"
+  echo
+  echo "Peak resident memory during the run: sparetire ${st_rss} MiB (JVM), rsyslog ${rs_rss} MiB."
+} >"$table"
+cat "$table"
+
+if [[ "$write_docs" == 1 ]]; then
+  python3 - "$repo/docs/benchmarks.md" "$table" <<'PY'
+import sys
+doc, table = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+start, end = "<!-- >>> syslog -->", "<!-- <<< syslog -->"
+a, b = text.index(start) + len(start), text.index(end)
+open(doc, "w").write(text[:a] + "\n" + table + text[b:])
+PY
+fi
