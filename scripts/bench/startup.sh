@@ -1,42 +1,45 @@
 #!/usr/bin/env bash
-# Time from launch to "ready" (every socket bound), for the runnable jar on the embedded default config
-# moved to free loopback ports. Prints each run and the median. Bounded: RUNS runs, 60 s each at most.
+# Time from launch to "ready" (every socket bound) on the embedded default config, moved to free ports
+# (port 0) so it never collides. Each run starts the jar, waits for ready and exits at once
+# (serve --exit-when-ready). Measured with and without the class-data-sharing archive that
+# scripts/sparetire builds. Bounded: RUNS runs of each kind.
 #   scripts/bench/startup.sh [RUNS]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$repo/modules/app/target/sparetire.jar"
+jar="${SPARETIRE_JAR:-$repo/modules/app/target/sparetire.jar}"
+cds="${jar%.jar}.jsa"
 runs="${1:-10}"
 [[ -f "$jar" ]] || (cd "$repo" && mvn -B -q -DskipTests package)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
+args=(serve --tftp-port 0 --syslog-port 0 --web-port 0 --exit-when-ready --pid-file "$work/pid")
 
-free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-ready_ms=()   # as the JVM measures it: JVM start -> all sockets bound
-wall_ms=()    # as a user sees it: exec -> "ready" line printed
-for ((i = 1; i <= runs; i++)); do
-  log="$work/run$i.log"
-  start=$(date +%s%N)
-  java -jar "$jar" serve --tftp-port "$(free_port)" --syslog-port "$(free_port)" --pid-file "$work/pid" >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 1200); do
-    grep -q "ready in" "$log" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.005
-  done
-  end=$(date +%s%N)
-  if ! grep -q "ready in" "$log"; then
-    echo "run $i: not ready"; cat "$log"; kill "$pid" 2>/dev/null || true; exit 1
-  fi
-  jvm=$(grep -o 'ready in [0-9]* ms' "$log" | grep -o '[0-9]*')
-  wall=$(( (end - start) / 1000000 ))
-  ready_ms+=("$jvm"); wall_ms+=("$wall")
-  echo "run $i: ready ${jvm} ms after JVM start, ${wall} ms wall ($(grep -o '([a-z]* transport)' "$log"))"
-  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-done
+if [[ ! -f "$cds" ]]; then
+  java -XX:ArchiveClassesAtExit="$cds" -jar "$jar" "${args[@]}" >/dev/null 2>&1
+fi
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
-echo "median over $runs runs: ready $(median "${ready_ms[@]}") ms after JVM start, $(median "${wall_ms[@]}") ms wall-clock (target < 1000 ms)"
-echo "java: $(java -version 2>&1 | head -1); cores: $(nproc)"
+
+measure() { # label, java options...
+  local label="$1"; shift
+  local ready=() wall=()
+  for ((i = 1; i <= runs; i++)); do
+    local start end log="$work/run.log"
+    start=$(date +%s%N)
+    timeout 60 java "$@" -jar "$jar" "${args[@]}" >"$log" 2>&1
+    end=$(date +%s%N)
+    grep -q "ready in" "$log" || { echo "$label run $i: not ready"; cat "$log"; exit 1; }
+    ready+=("$(grep -o 'ready in [0-9]* ms' "$log" | grep -o '[0-9]*')")
+    wall+=("$(( (end - start) / 1000000 ))")
+  done
+  printf '%-22s ready after JVM start: median %4d ms (min %d, max %d); whole process incl. JVM start and stop: median %4d ms\n' \
+    "$label" "$(median "${ready[@]}")" "$(printf '%s\n' "${ready[@]}" | sort -n | head -1)" \
+    "$(printf '%s\n' "${ready[@]}" | sort -n | tail -1)" "$(median "${wall[@]}")"
+}
+
+echo "start-up, $runs runs each, $(nproc) cores, $(java -version 2>&1 | head -1)"
+measure "with CDS (launcher)" -XX:SharedArchiveFile="$cds" -Xshare:auto
+measure "without CDS" -Xshare:auto
+echo "target: ready < 1000 ms after launch"

@@ -36,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log at debug level (one line per packet decision).")
     boolean verbose;
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Stop as soon as every socket is bound (start-up benchmark, class-data-sharing training run).")
+    boolean exitWhenReady;
+
     @Option(names = "--plain", description = "Plain log lines even on a terminal (no live status frame).")
     boolean plain;
 
@@ -79,6 +83,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         log.info("ready in {} ms ({} transport): {}", RunningAppliance.millisSinceJvmStart(), appliance.transport(),
                 appliance.readySummary());
+        if (exitWhenReady) {
+            appliance.close();
+            return ExitCodes.OK;
+        }
         writePidFile();
 
         CountDownLatch stopped = new CountDownLatch(1);
