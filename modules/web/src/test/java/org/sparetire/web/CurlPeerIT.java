@@ -35,10 +35,10 @@ class CurlPeerIT {
         String base = base("web:\n  port: 0\n  token: scrape-me-please-0123\n");
         context.events().publish(Events.finished(context.clock().now(), 1, "127.0.0.3", "x.bin", 5,
                 Duration.ofMillis(3), TransferOutcome.TIMED_OUT));
-        PeerProgram.Result denied = PeerProgram.run(Duration.ofSeconds(10), curl.toString(), "-s", "-o", "/dev/null",
+        PeerProgram.Result denied = PeerProgram.run(Duration.ofSeconds(20), curl.toString(), "-s", "-o", "/dev/null",
                 "-w", "%{http_code}", base + "/metrics");
         assertThat(denied.stdout()).isEqualTo("401");
-        PeerProgram.Result ok = PeerProgram.run(Duration.ofSeconds(10), curl.toString(), "-sf",
+        PeerProgram.Result ok = PeerProgram.run(Duration.ofSeconds(20), curl.toString(), "-sf",
                 "-H", "Authorization: Bearer scrape-me-please-0123", base + "/metrics").assertSuccess();
         assertThat(ok.stdout()).contains("sparetire_tftp_transfers_total{direction=\"read\",outcome=\"timed_out\"} 1.0");
     }
@@ -50,7 +50,7 @@ class CurlPeerIT {
         String base = base("web:\n  port: 0\n");
         try (PeerProgram.Background stream = PeerProgram.start(Path.of("target/curl-sse.log"), curl.toString(), "-sN",
                 "--max-time", "20", base + "/api/events")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (service.health().detail().contains("0 live views") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

@@ -24,7 +24,7 @@ public final class RawHttp {
     public static Reply send(int port, String method, String path, Map<String, String> headers, String body)
             throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(15000);
             StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
             headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
             byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);

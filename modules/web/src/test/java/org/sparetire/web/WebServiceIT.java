@@ -33,7 +33,7 @@ import org.sparetire.testkit.TestServices;
 /** The dashboard on a real loopback socket, fed synthetic events through a real event bus. */
 class WebServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
     private final ServiceContext context = TestServices.context();
     private WebService service;
 
@@ -58,7 +58,7 @@ class WebServiceIT {
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
-                .timeout(Duration.ofSeconds(5));
+                .timeout(Duration.ofSeconds(15));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -149,7 +149,7 @@ class WebServiceIT {
         start("web:\n  port: 0\n");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port())) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(15000);
             s.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
@@ -164,25 +164,25 @@ class WebServiceIT {
             });
             reader.setDaemon(true);
             reader.start();
-            assertThat(lines.poll(5, TimeUnit.SECONDS)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(lines.poll(15, TimeUnit.SECONDS)).isEqualTo("HTTP/1.1 200 OK");
             awaitLine(lines, "retry: 3000");
             assertThat(service.health().detail()).contains("1 live views");
             context.events().publish(Events.syslog(context.clock().now(), "127.0.0.7", 6, "booting"));
             awaitLine(lines, "event: syslog");
-            String data = lines.poll(5, TimeUnit.SECONDS);
+            String data = lines.poll(15, TimeUnit.SECONDS);
             assertThat(data).startsWith("data: {").contains("\"message\":\"booting\"");
         }
     }
 
     private static void awaitLine(BlockingQueue<String> lines, String wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             String line = lines.poll(100, TimeUnit.MILLISECONDS);
             if (line != null && line.contains(wanted)) {
                 return;
             }
         }
-        throw new AssertionError("no line '" + wanted + "' within 5 s");
+        throw new AssertionError("no line '" + wanted + "' within 15 s");
     }
 
     @Test
@@ -266,7 +266,7 @@ class WebServiceIT {
         FakeAppliance appliance = start("web:\n  port: 0\n");
         int oldPort = port();
         try (Socket stream = new Socket(InetAddress.getLoopbackAddress(), oldPort)) {
-            stream.setSoTimeout(5000);
+            stream.setSoTimeout(15000);
             stream.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             BufferedReader in = new BufferedReader(new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");

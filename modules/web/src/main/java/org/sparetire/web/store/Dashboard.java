@@ -46,7 +46,8 @@ public final class Dashboard {
 
     private final LinkedHashMap<Long, TransferView> active = new LinkedHashMap<>();
     private final BoundedLog<TransferView> finished;
-    private final LinkedHashMap<String, LeaseView> leases = new LinkedHashMap<>(16, 0.75f, true);
+    /** By MAC, least recently changed first (reading a lease does not make it younger). */
+    private final LinkedHashMap<String, LeaseView> leases = new LinkedHashMap<>();
     private final BoundedLog<SyslogLine> syslog;
     private final BoundedLog<ServiceWarning> warnings;
     private final Map<String, ServiceStateChanged> serviceStates = new TreeMap<>();
@@ -243,6 +244,7 @@ public final class Dashboard {
                 first(e.bootFile(), previous == null ? null : previous.bootFile()),
                 first(e.clientId(), previous == null ? null : previous.clientId()),
                 e.kind(), e.at(), e.expires(), e.peer(), e.options());
+        leases.remove(mac);
         leases.put(mac, v);
         trimLeases();
         updates.add(new Update("lease", v));

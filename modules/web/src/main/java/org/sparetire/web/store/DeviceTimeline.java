@@ -31,9 +31,10 @@ final class DeviceTimeline {
         }
     }
 
-    private final LinkedHashMap<String, Device> devices = new LinkedHashMap<>(16, 0.75f, true);
+    /** Least recently heard from first; looking at a timeline does not keep a device. */
+    private final LinkedHashMap<String, Device> devices = new LinkedHashMap<>();
     /** Which devices ever used an address, so the address view finds every owner's entries. */
-    private final LinkedHashMap<InetAddress, Set<String>> byAddress = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<InetAddress, Set<String>> byAddress = new LinkedHashMap<>();
     private int maxDevices;
     private int perDevice;
 
@@ -51,12 +52,20 @@ final class DeviceTimeline {
 
     void add(TimelineEntry e, String hostname, String vendorClass) {
         String key = e.mac() != null ? e.mac() : e.address().getHostAddress();
-        Device d = devices.computeIfAbsent(key, k -> new Device(k, perDevice));
+        Device d = devices.remove(key);
+        if (d == null) {
+            d = new Device(key, perDevice);
+        }
+        devices.put(key, d);
         d.entries.add(e);
         d.mac = e.mac();
         if (e.address() != null) {
             d.address = e.address();
-            Set<String> keys = byAddress.computeIfAbsent(e.address(), a -> new LinkedHashSet<>());
+            Set<String> keys = byAddress.remove(e.address());
+            if (keys == null) {
+                keys = new LinkedHashSet<>();
+            }
+            byAddress.put(e.address(), keys);
             keys.remove(key);
             keys.add(key);
             // An address reused by ever more devices keeps only its recent owners.

@@ -76,7 +76,8 @@ function progressBar(t) {
   const cls = 'bar' + (t.outcome === 'completed' ? ' done' : (t.outcome && t.outcome !== 'completed' ? ' failed' : ''));
   const fill = el('div', { class: 'fill' });
   fill.style.width = (pct === null ? 0 : pct) + '%';
-  return el('div', { class: cls, dataset: { percent: pct === null ? '' : String(pct) } }, fill,
+  return el('div', { class: cls, role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100',
+    'aria-valuenow': pct === null ? null : String(pct), dataset: { percent: pct === null ? '' : String(pct) } }, fill,
     el('span', { class: 'label' }, pct === null ? (t.active ? fmtBytes(t.bytes) : '') : pct + '%'));
 }
 
@@ -401,6 +402,7 @@ async function devicePage(root, key) {
 
 async function configPage(root) {
   const data = await api('/api/config');
+  // data is refreshed after an applied reload
   const result = el('div', { id: 'reload-result' });
   const button = el('button', { id: 'reload', onclick: async () => {
     button.disabled = true;
@@ -432,6 +434,14 @@ async function configPage(root) {
     if (b.applied) {
       result.replaceChildren(el('span', { class: 'result-ok' }, 'applied'),
         el('span', { class: 'muted' }, ' ' + (b.changes.length ? b.changes.join('; ') : 'nothing changed')));
+      // The file and the effective config may have changed: show what is in force now.
+      api('/api/config').then((fresh) => {
+        data.text = fresh.text;
+        data.effective = fresh.effective;
+        renderSource();
+        const effective = document.getElementById('config-effective');
+        if (effective) effective.textContent = fresh.effective || '';
+      }).catch(() => {});
       return;
     }
     result.replaceChildren(el('span', { class: 'result-bad' }, 'rejected: ' + (b.problems || []).length

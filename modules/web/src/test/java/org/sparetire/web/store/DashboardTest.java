@@ -105,6 +105,20 @@ class DashboardTest {
     }
 
     @Test
+    void lookingAtADeviceDoesNotSaveItFromEviction() {
+        Dashboard d = new Dashboard(new WebConfig.History(10, 10, 10, 10, 10, 10), clock);
+        for (int i = 0; i < 10; i++) {
+            d.accept(ack(tick(1), String.format("52:54:00:00:00:%02x", i), "10.0.0." + (i + 1), Duration.ofHours(1)));
+        }
+        d.timeline("52:54:00:00:00:00");
+        d.lease("52:54:00:00:00:00");
+        d.accept(ack(tick(1), "52:54:00:00:00:ff", "10.0.0.99", Duration.ofHours(1)));
+        assertThat(d.timeline("52:54:00:00:00:00")).isEmpty();
+        assertThat(d.lease("52:54:00:00:00:00")).isEmpty();
+        assertThat(d.timeline("52:54:00:00:00:01")).hasSize(1);
+    }
+
+    @Test
     void macsInAnySpellingNameTheSameDevice() {
         dashboard.accept(ack(tick(1), "52:54:00:00:00:0A", "10.0.0.50", Duration.ofHours(1)));
         assertThat(dashboard.timeline("52-54-00-00-00-0a")).hasSize(1);

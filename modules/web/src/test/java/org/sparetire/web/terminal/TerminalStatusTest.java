@@ -88,7 +88,7 @@ class TerminalStatusTest {
         try (TerminalDisplay d = TerminalDisplay.start(bus, clock, out, () -> 80, Duration.ofMillis(20), true)) {
             bus.publish(new ServiceStateChanged(clock.now(), "syslog", ServiceState.RUNNING, ""));
             assertThat(d.status().frame(clock.now(), 80)).contains("syslog ● running");
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (!bytes.toString(StandardCharsets.UTF_8).contains("syslog ● running") && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
