@@ -81,8 +81,10 @@ public final class Views {
                 .field("address", address(l.address()))
                 .field("hostname", l.hostname())
                 .field("vendorClass", l.vendorClass())
-                .field("architecture", l.architecture())
-                .field("architectureName", LeaseView.architectureName(l.architecture()))
+                .field("architecture", l.effectiveArchitecture())
+                .field("architectureName", LeaseView.architectureName(l.effectiveArchitecture()))
+                .field("architectureFrom", l.architecture() >= 0 ? "option-93"
+                        : l.effectiveArchitecture() >= 0 ? "vendor-class" : null)
                 .field("userClass", l.userClass())
                 .field("matchedClass", l.matchedClass())
                 .field("bootFile", l.bootFile())

@@ -38,6 +38,25 @@ public record LeaseView(String mac, InetAddress address, String hostname, String
         }
     }
 
+    /**
+     * Option 93 when the client sent it, else the architecture PXE clients also spell in their vendor
+     * class ({@code PXEClient:Arch:00007:UNDI:003016}, RFC 4578 section 2.1); -1 when neither says.
+     */
+    public int effectiveArchitecture() {
+        if (architecture >= 0) {
+            return architecture;
+        }
+        if (vendorClass != null) {
+            java.util.regex.Matcher m = PXE_ARCH.matcher(vendorClass);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return -1;
+    }
+
+    private static final java.util.regex.Pattern PXE_ARCH = java.util.regex.Pattern.compile("^PXEClient:Arch:(\\d{5})");
+
     public enum LeaseState {
         OFFERED, BOUND, PROXY, RELEASED, EXPIRED, DECLINED, NAKED
     }

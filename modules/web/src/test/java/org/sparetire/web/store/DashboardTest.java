@@ -119,6 +119,20 @@ class DashboardTest {
     }
 
     @Test
+    void architectureComesFromOption93OrElseThePxeVendorClass() {
+        LeaseView fromVendor = new LeaseView(A, ip("10.0.0.5"), null, "PXEClient:Arch:00009:UNDI:003016", -1, null,
+                null, null, null, LeaseEventKind.ACKED, clock.now(), null, null, java.util.Map.of());
+        assertThat(fromVendor.effectiveArchitecture()).isEqualTo(9);
+        LeaseView both = new LeaseView(A, ip("10.0.0.5"), null, "PXEClient:Arch:00009:UNDI:003016", 7, null,
+                null, null, null, LeaseEventKind.ACKED, clock.now(), null, null, java.util.Map.of());
+        assertThat(both.effectiveArchitecture()).as("option 93 wins").isEqualTo(7);
+        LeaseView phone = new LeaseView(A, ip("10.0.0.5"), null, "yealink", -1, null,
+                null, null, null, LeaseEventKind.ACKED, clock.now(), null, null, java.util.Map.of());
+        assertThat(phone.effectiveArchitecture()).isEqualTo(-1);
+        assertThat(LeaseView.architectureName(9)).isEqualTo("x64 UEFI (EFI BC)");
+    }
+
+    @Test
     void macsInAnySpellingNameTheSameDevice() {
         dashboard.accept(ack(tick(1), "52:54:00:00:00:0A", "10.0.0.50", Duration.ofHours(1)));
         assertThat(dashboard.timeline("52-54-00-00-00-0a")).hasSize(1);
