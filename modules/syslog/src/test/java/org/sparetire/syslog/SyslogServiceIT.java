@@ -93,6 +93,27 @@ class SyslogServiceIT {
     }
 
     @Test
+    void tcpNeverDropsWhenTheWriterFallsBehindItPushesBack() throws Exception {
+        int n = 100_000;
+        try (Collector c = new Collector(dir, "tcp: {enabled: true, port: 0}\nqueue: 1024");
+             Socket s = new Socket("127.0.0.1", c.tcpPort())) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                String m = "<13>1 - h a - - - tcp " + i;
+                sb.append(m.length()).append(' ').append(m);
+            }
+            s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            List<String> lines = Collector.awaitLines(c.file("all.log"), n, Duration.ofSeconds(60));
+            assertThat(lines).hasSize(n);
+            for (int i = 0; i < n; i += 997) {
+                assertThat(lines.get(i)).endsWith(" h a tcp " + i);
+            }
+            assertThat(c.service.counters().queueFull.sum()).isZero();
+        }
+    }
+
+    @Test
     void tcpConnectionLimitAndIdleTimeout() throws Exception {
         try (Collector c = new Collector(dir, "tcp: {enabled: true, port: 0, max-connections: 1, idle-timeout: 1s}");
              Socket first = new Socket("127.0.0.1", c.tcpPort())) {

@@ -128,6 +128,13 @@ public final class FrameDecoder {
                 return i;
             }
         }
+        if (pending.size() == 0 && end - i >= count) {
+            // The whole frame is in this read: one copy, no staging buffer.
+            frames.add(new Frame(java.util.Arrays.copyOfRange(b, i, i + count), false));
+            i += count;
+            count = -1;
+            return i;
+        }
         int need = count - pending.size();
         int take = Math.min(need, end - i);
         pending.write(b, i, take);

@@ -82,12 +82,14 @@ public final class Intake {
         writer.offerBatch(batch);
     }
 
-    /**
-     * For TCP: queue if there is room, else return false without dropping; the connection keeps the
-     * message, stops reading (TCP flow control then slows the sender) and tries again shortly.
-     */
-    public boolean tryQueue(Received r) {
-        return writer.tryOffer(r);
+    /** For TCP: how many messages the writer can take now. */
+    public int room() {
+        return writer.room();
+    }
+
+    /** For TCP, after {@link #room()}: queues without dropping. */
+    public void put(java.util.List<Received> batch) {
+        writer.put(batch);
     }
 
     /**

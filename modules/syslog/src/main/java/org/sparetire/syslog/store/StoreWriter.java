@@ -88,14 +88,17 @@ public final class StoreWriter {
         return n;
     }
 
-    /** For TCP, which waits instead of dropping: no drop is counted, the caller keeps the message. */
-    public boolean tryOffer(Received r) {
-        if (pending.get() >= capacity) {
-            return false;
+    /** Room left in the queue; TCP takes no more than this, so it never has to drop. */
+    public int room() {
+        return Math.max(0, capacity - pending.get());
+    }
+
+    /** For TCP after checking {@link #room()}: queues the batch whole (another reader may overshoot by a batch). */
+    public void put(List<Received> batch) {
+        if (!batch.isEmpty()) {
+            pending.addAndGet(batch.size());
+            queue.offer(batch);
         }
-        pending.incrementAndGet();
-        queue.offer(List.of(r));
-        return true;
     }
 
     public int queued() {

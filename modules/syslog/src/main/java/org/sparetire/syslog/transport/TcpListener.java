@@ -16,6 +16,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sparetire.core.lifecycle.ServiceStartException;
@@ -171,22 +172,28 @@ public final class TcpListener implements AutoCloseable {
          * reading (the kernel window fills and the sender slows down) and retries shortly.
          */
         private void drain(ChannelHandlerContext ctx) {
-            Received r;
-            while ((r = backlog.peek()) != null) {
-                if (!intake.tryQueue(r)) {
-                    if (ctx.channel().config().isAutoRead()) {
-                        ctx.channel().config().setAutoRead(false);
+            if (!backlog.isEmpty()) {
+                int n = Math.min(intake.room(), backlog.size());
+                if (n > 0) {
+                    List<Received> batch = new ArrayList<>(n);
+                    for (int k = 0; k < n; k++) {
+                        batch.add(backlog.poll());
                     }
-                    if (!retryScheduled) {
-                        retryScheduled = true;
-                        ctx.executor().schedule(() -> {
-                            retryScheduled = false;
-                            drain(ctx);
-                        }, 5, TimeUnit.MILLISECONDS);
-                    }
-                    return;
+                    intake.put(batch);
                 }
-                backlog.poll();
+            }
+            if (!backlog.isEmpty()) {
+                if (ctx.channel().config().isAutoRead()) {
+                    ctx.channel().config().setAutoRead(false);
+                }
+                if (!retryScheduled) {
+                    retryScheduled = true;
+                    ctx.executor().schedule(() -> {
+                        retryScheduled = false;
+                        drain(ctx);
+                    }, 5, TimeUnit.MILLISECONDS);
+                }
+                return;
             }
             if (!ctx.channel().config().isAutoRead() && ctx.channel().isActive()) {
                 ctx.channel().config().setAutoRead(true);
