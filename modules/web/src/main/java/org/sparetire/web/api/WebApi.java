@@ -126,7 +126,11 @@ public final class WebApi {
         boolean write = !get;
         AccessPolicy.Decision d = access.check(r, write, now);
         if (!d.allowed()) {
-            int status = d.verdict() == AccessPolicy.Verdict.UNAUTHENTICATED ? 401 : 403;
+            int status = switch (d.verdict()) {
+                case UNAUTHENTICATED -> 401;
+                case THROTTLED -> 429;
+                default -> 403;
+            };
             log.debug("web: {} {} from {} refused: {}", r.method(), r.path(), r.remote(), d.reason());
             WebResponse denied = WebResponse.error(status, d.reason());
             return done(status == 401 ? denied.withHeader("WWW-Authenticate", "Bearer realm=\"sparetire\"") : denied);
@@ -212,11 +216,12 @@ public final class WebApi {
         if (!access.sameSite(r)) {
             return WebResponse.error(403, "cross-site request refused");
         }
-        if (access.signInLocked(now)) {
+        java.net.InetAddress from = r.remote() == null ? null : r.remote().getAddress();
+        if (access.signInLocked(from, now)) {
             return WebResponse.error(429, "too many wrong tokens: wait a minute");
         }
         String candidate = r.form().getOrDefault("token", "");
-        if (!access.signIn(candidate, now)) {
+        if (!access.signIn(candidate, from, now)) {
             log.warn("web: wrong access token from {}", r.remote());
             return WebResponse.error(401, "wrong access token");
         }

@@ -3,7 +3,9 @@ package org.sparetire.web.policy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.sparetire.web.AccessToken;
 import org.sparetire.web.WebConfig;
@@ -32,8 +34,7 @@ public final class AccessPolicy {
 
     private volatile WebConfig config;
     private final BrowserSessions sessions;
-    private Instant windowStart = Instant.EPOCH;
-    private int failedInWindow;
+    private final Guesses guesses = new Guesses();
 
     public AccessPolicy(WebConfig config, BrowserSessions sessions) {
         this.config = config;
@@ -53,7 +54,7 @@ public final class AccessPolicy {
     }
 
     public enum Verdict {
-        ALLOW, UNAUTHENTICATED, FORBIDDEN_HOST, FORBIDDEN_ORIGIN, FORBIDDEN_CSRF
+        ALLOW, UNAUTHENTICATED, THROTTLED, FORBIDDEN_HOST, FORBIDDEN_ORIGIN, FORBIDDEN_CSRF
     }
 
     /**
@@ -79,7 +80,17 @@ public final class AccessPolicy {
         if (write && !sameOrigin(request)) {
             return new Decision(Verdict.FORBIDDEN_ORIGIN, session, "cross-site request refused");
         }
-        boolean bearer = c.token().isPresent() && bearerMatches(request, c.token().get());
+        boolean bearer = false;
+        if (c.token().isPresent() && request.header("authorization").isPresent()) {
+            InetAddress from = request.remote() == null ? null : request.remote().getAddress();
+            if (guesses.locked(from, now)) {
+                return new Decision(Verdict.THROTTLED, session, "too many wrong tokens from this address: wait a minute");
+            }
+            bearer = bearerMatches(request, c.token().get());
+            if (!bearer) {
+                guesses.failed(from, now);
+            }
+        }
         boolean authenticated = c.token().isEmpty() || bearer
                 || session.map(BrowserSessions.Session::authenticated).orElse(false);
         if (!authenticated) {
@@ -100,27 +111,59 @@ public final class AccessPolicy {
     }
 
     /**
-     * Checks a sign-in attempt. Failures are rate limited for everyone together: a 16-character token
-     * cannot be guessed at ten tries a minute.
+     * Checks a sign-in attempt. Wrong tokens (here or as Bearer) are limited per source address: after
+     * {@value #SIGN_IN_BURST} in a minute that address is refused until the minute is over, right token
+     * or not, so guessing is hopeless while everyone else can still sign in.
      */
-    public synchronized boolean signIn(String candidate, Instant now) {
-        if (Duration.between(windowStart, now).compareTo(SIGN_IN_WINDOW) >= 0) {
-            windowStart = now;
-            failedInWindow = 0;
-        }
-        if (failedInWindow >= SIGN_IN_BURST) {
+    public boolean signIn(String candidate, InetAddress from, Instant now) {
+        if (guesses.locked(from, now)) {
             return false;
         }
         Optional<AccessToken> token = config.token();
         boolean ok = token.isEmpty() || token.get().matches(candidate);
         if (!ok) {
-            failedInWindow++;
+            guesses.failed(from, now);
         }
         return ok;
     }
 
-    public synchronized boolean signInLocked(Instant now) {
-        return failedInWindow >= SIGN_IN_BURST && Duration.between(windowStart, now).compareTo(SIGN_IN_WINDOW) < 0;
+    public boolean signInLocked(InetAddress from, Instant now) {
+        return guesses.locked(from, now);
+    }
+
+    /** Wrong-token counts per source address, in fixed one-minute windows; a bounded number of addresses. */
+    static final class Guesses {
+        private record Window(Instant start, int failures) {
+        }
+
+        private final LinkedHashMap<InetAddress, Window> byAddress = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, Window> eldest) {
+                return size() > 1024;
+            }
+        };
+
+        synchronized void failed(InetAddress from, Instant now) {
+            Window w = current(from, now);
+            byAddress.put(key(from), new Window(w.start(), w.failures() + 1));
+        }
+
+        synchronized boolean locked(InetAddress from, Instant now) {
+            return current(from, now).failures() >= SIGN_IN_BURST;
+        }
+
+        private Window current(InetAddress from, Instant now) {
+            Window w = byAddress.get(key(from));
+            if (w == null || Duration.between(w.start(), now).compareTo(SIGN_IN_WINDOW) >= 0) {
+                w = new Window(now, 0);
+                byAddress.put(key(from), w);
+            }
+            return w;
+        }
+
+        private static InetAddress key(InetAddress from) {
+            return from == null ? InetAddress.getLoopbackAddress() : from;
+        }
     }
 
     private static boolean bearerMatches(WebRequest request, AccessToken token) {

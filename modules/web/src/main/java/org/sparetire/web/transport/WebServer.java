@@ -3,7 +3,6 @@ package org.sparetire.web.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -84,13 +83,7 @@ public final class WebServer {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (connections.size() >= maxClients) {
-                                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void channelActive(ChannelHandlerContext ctx) {
-                                        ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY))
-                                                .addListener(ChannelFutureListener.CLOSE);
-                                    }
-                                });
+                                ch.pipeline().addLast(new Busy());
                                 return;
                             }
                             connections.add(ch);
@@ -166,6 +159,31 @@ public final class WebServer {
     /** Requests received and not yet answered (a reload waits for the lifecycle thread). */
     public int requestsInFlight() {
         return inFlight.get();
+    }
+
+    /**
+     * Answers a connection over the limit with 503. It half-closes after the answer and reads (and
+     * drops) what the client still sends, because closing with unread bytes makes the kernel send a
+     * reset that can destroy the 503 before the client reads it.
+     */
+    private static final class Busy extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(f -> {
+                ((SocketChannel) ctx.channel()).shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), 5, TimeUnit.SECONDS);
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** A listener that could not bind, with the one-line reason. */

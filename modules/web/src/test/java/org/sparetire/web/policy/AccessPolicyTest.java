@@ -109,16 +109,33 @@ class AccessPolicyTest {
     }
 
     @Test
-    void wrongTokensAreRateLimitedPerMinute() {
+    void wrongTokensAreRateLimitedPerAddressAndMinute() {
+        AccessPolicy p = new AccessPolicy(config("0.0.0.0", TOKEN), sessions);
+        java.net.InetAddress guesser = Events.ip("192.0.2.66");
+        java.net.InetAddress colleague = Events.ip("192.0.2.10");
+        for (int i = 0; i < AccessPolicy.SIGN_IN_BURST; i++) {
+            assertThat(p.signIn("guess" + i, guesser, clock.now())).isFalse();
+        }
+        assertThat(p.signInLocked(guesser, clock.now())).isTrue();
+        assertThat(p.signIn(TOKEN, guesser, clock.now())).as("even the right token waits out the window").isFalse();
+        assertThat(p.signIn(TOKEN, colleague, clock.now())).as("others are not locked out").isTrue();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(p.signInLocked(guesser, clock.now())).isFalse();
+        assertThat(p.signIn(TOKEN, guesser, clock.now())).isTrue();
+    }
+
+    @Test
+    void bearerGuessesCountToo() {
         AccessPolicy p = new AccessPolicy(config("0.0.0.0", TOKEN), sessions);
         for (int i = 0; i < AccessPolicy.SIGN_IN_BURST; i++) {
-            assertThat(p.signIn("guess" + i, clock.now())).isFalse();
+            assertThat(verdict(p, request("GET", "Host", "x", "Authorization", "Bearer nope" + i), false))
+                    .isEqualTo(Verdict.UNAUTHENTICATED);
         }
-        assertThat(p.signInLocked(clock.now())).isTrue();
-        assertThat(p.signIn(TOKEN, clock.now())).as("even the right token waits out the window").isFalse();
-        clock.advance(Duration.ofSeconds(61));
-        assertThat(p.signInLocked(clock.now())).isFalse();
-        assertThat(p.signIn(TOKEN, clock.now())).isTrue();
+        assertThat(verdict(p, request("GET", "Host", "x", "Authorization", "Bearer " + TOKEN), false))
+                .isEqualTo(Verdict.THROTTLED);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(verdict(p, request("GET", "Host", "x", "Authorization", "Bearer " + TOKEN), false))
+                .isEqualTo(Verdict.ALLOW);
     }
 
     @Test
