@@ -294,6 +294,20 @@ class WebServiceIT {
     }
 
     @Test
+    void aReconfigureToATakenPortKeepsServingWhereItWas() throws Exception {
+        start("web:\n  port: 0\n");
+        int before = port();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            WebConfig wanted = FakeAppliance.load("web:\n  port: " + taken.getLocalPort() + "\n").section(WebConfig.SECTION);
+            assertThatThrownBy(() -> service.reconfigure(wanted)).isInstanceOf(ServiceStartException.class)
+                    .hasMessageContaining("cannot bind 127.0.0.1:" + taken.getLocalPort() + ": address already in use");
+        }
+        assertThat(port()).isEqualTo(before);
+        assertThat(get("/api/overview").statusCode()).isEqualTo(200);
+        assertThat(service.health().state()).isEqualTo(ServiceState.RUNNING);
+    }
+
+    @Test
     void aTakenPortFailsStartWithOneLineAndLeavesNothingBound() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             FakeAppliance appliance = new FakeAppliance("web:\n  port: " + taken.getLocalPort() + "\n");
