@@ -105,8 +105,7 @@ public final class SyslogService implements Service<SyslogConfig> {
             throw new ServiceStartException("cannot write to syslog.directory " + dir + ": " + e.getMessage()
                     + " (create it, fix its permissions, or set syslog.directory)", e);
         }
-        return new StoreWriter(c.queue(), store, c.truncationMarker(), counters, context.events(), ring,
-                context.clock(), predecessor);
+        return new StoreWriter(c.queue(), store, c.truncationMarker(), counters, context.events(), ring, predecessor);
     }
 
     private void forward(org.sparetire.syslog.store.Received r) {

@@ -3,7 +3,6 @@ package org.sparetire.syslog.codec;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -247,7 +246,7 @@ public final class Rfc3164Parser {
             } else {
                 // RFC 3164 carries no year: take the receive year, unless that puts the message more than a
                 // day in the future (a Dec 31 message received on Jan 1 belongs to last year).
-                int year = OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC).getYear();
+                int year = java.time.LocalDate.ofEpochDay(Math.floorDiv(receivedAt.getEpochSecond(), 86_400)).getYear();
                 t = LocalDateTime.of(year, month, day, m.hour, m.minute, m.second, m.nanos);
                 if (t.toInstant(zone).isAfter(receivedAt.plusSeconds(86_400))) {
                     t = t.withYear(year - 1);

@@ -33,7 +33,7 @@ class StoreWriterTest {
                     public void writeFailed(Path f, java.io.IOException e) { }
                     public void writeRecovered(Path f) { }
                 }, counters);
-        StoreWriter writer = new StoreWriter(100_000, store, " [cut]", counters, bus, recent, Clock.system(), null);
+        StoreWriter writer = new StoreWriter(100_000, store, " [cut]", counters, bus, recent, null);
         SyslogConfig config = SyslogConfig.defaults();
         Intake intake = new Intake(new SyslogConfig(true, config.bind(), config.udp(), config.tcp(), config.allow(),
                 config.rateLimit(), 480, " [cut]", dir, config.files(), 1024, 3, List.of()), Clock.system(), counters,
