@@ -6,8 +6,13 @@ import java.time.ZoneId;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.sparetire.core.event.EventBus;
+import org.sparetire.core.lifecycle.ServiceHealth;
+import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.core.time.Clock;
 
 /**
@@ -38,6 +43,16 @@ public final class TerminalDisplay implements AutoCloseable {
      */
     public static TerminalDisplay start(EventBus bus, Clock clock, PrintStream out, IntSupplier columns,
                                         Duration every, boolean unicode) {
+        return start(bus, clock, out, columns, every, unicode, Map::of);
+    }
+
+    /**
+     * @param health the appliance's service health, read each frame, so services that started before
+     *               the display (and so before it heard their state events) show as they are
+     */
+    public static TerminalDisplay start(EventBus bus, Clock clock, PrintStream out, IntSupplier columns,
+                                        Duration every, boolean unicode,
+                                        Supplier<Map<String, ServiceHealth>> health) {
         TerminalStatus status = new TerminalStatus(ZoneId.systemDefault(), unicode);
         EventBus.Subscription sub = bus.subscribeAll(status::accept);
         ScheduledExecutorService painter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,6 +62,13 @@ public final class TerminalDisplay implements AutoCloseable {
         });
         TerminalDisplay d = new TerminalDisplay(status, sub, painter, out);
         painter.scheduleAtFixedRate(() -> {
+            try {
+                Map<String, ServiceState> states = new LinkedHashMap<>();
+                health.get().forEach((name, h) -> states.put(name, h.state()));
+                status.serviceStates(states);
+            } catch (RuntimeException e) {
+                // Health not available (still starting): the events tell the states meanwhile.
+            }
             String frame = status.frame(clock.now(), columns.getAsInt());
             synchronized (out) {
                 out.print(HOME_AND_CLEAR + frame);

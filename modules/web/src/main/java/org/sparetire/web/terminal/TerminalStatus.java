@@ -82,6 +82,14 @@ public final class TerminalStatus {
         }
     }
 
+    /**
+     * Takes service states from the appliance itself (health), for a display started after the services
+     * announced their start; later state events still update them.
+     */
+    public synchronized void serviceStates(Map<String, ServiceState> states) {
+        services.putAll(states);
+    }
+
     private static <T> void push(Deque<T> d, T item, int max) {
         d.addFirst(item);
         while (d.size() > max) {

@@ -80,6 +80,23 @@ class TerminalStatusTest {
     }
 
     @Test
+    void aDisplayStartedLateTakesServiceStatesFromHealth() throws Exception {
+        EventBus bus = new EventBus();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        java.util.Map<String, org.sparetire.core.lifecycle.ServiceHealth> health = java.util.Map.of(
+                "tftp", org.sparetire.core.lifecycle.ServiceHealth.of(ServiceState.RUNNING));
+        try (TerminalDisplay d = TerminalDisplay.start(bus, clock, out, () -> 80, Duration.ofMillis(20), true,
+                () -> health)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!bytes.toString(StandardCharsets.UTF_8).contains("tftp ● running") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(d.status().frame(clock.now(), 80)).contains("tftp ● running");
+        }
+    }
+
+    @Test
     void theDisplayDrawsInPlaceAndStopsListening() throws Exception {
         EventBus bus = new EventBus();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
