@@ -275,6 +275,27 @@ class SyslogServiceIT {
     }
 
     @Test
+    void aFullDiskIsReportedOnceAndReceivingGoesOn() throws Exception {
+        // all.log is /dev/full: every write fails with ENOSPC, as on a full disk; the device file still works.
+        Files.createDirectories(dir.resolve("logs"));
+        Files.createSymbolicLink(dir.resolve("logs/all.log"), Path.of("/dev/full"));
+        try (Collector c = new Collector(dir, "");
+             EventRecorder events = new EventRecorder(c.context.events())) {
+            for (int i = 0; i < 3; i++) {
+                c.sendUdp("<13>batch " + i);
+                c.awaitLines("127.0.0.1.log", i + 1);
+                Thread.sleep(150); // let each batch be flushed on its own
+            }
+            org.sparetire.core.event.ServiceWarning w = events.await(org.sparetire.core.event.ServiceWarning.class,
+                    Duration.ofSeconds(5));
+            assertThat(w.message()).contains("all.log").contains("No space left on device").contains("disk-lost");
+            assertThat(events.all(org.sparetire.core.event.ServiceWarning.class)).hasSize(1);
+            assertThat(c.service.counters().diskLost.sum()).isGreaterThanOrEqualTo(2);
+            assertThat(c.service.health().state()).isEqualTo(ServiceState.RUNNING);
+        }
+    }
+
+    @Test
     void disabledServiceBindsNothing() throws Exception {
         try (Collector c = new Collector(dir, "enabled: false")) {
             assertThat(c.service.health().endpoints()).isEmpty();

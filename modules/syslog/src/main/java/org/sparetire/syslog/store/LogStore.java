@@ -59,7 +59,8 @@ public final class LogStore implements AutoCloseable {
     private final SyslogCounters counters;
     private final Map<String, LogFile> open = new LinkedHashMap<>(64, 0.75f, true);
     private LogFile all;
-    private boolean failing;
+    /** Files whose last write failed; one report when the first fails, one when the last recovers. */
+    private final java.util.Set<Path> failing = new java.util.HashSet<>();
 
     public LogStore(Path directory, DeviceFiles mode, boolean combined, RotationPolicy rotation, Clock clock,
                     Opener opener, Trouble trouble, SyslogCounters counters) throws IOException {
@@ -188,15 +189,14 @@ public final class LogStore implements AutoCloseable {
     }
 
     private void ok(LogFile f) {
-        if (failing && f.lastWriteOk) {
-            failing = false;
+        if (f.lastWriteOk && !failing.isEmpty() && failing.remove(f.path) && failing.isEmpty()) {
             trouble.writeRecovered(f.path);
         }
     }
 
     private void failed(Path path, IOException e) {
-        if (!failing) {
-            failing = true;
+        boolean first = failing.isEmpty();
+        if (failing.add(path) && first) {
             trouble.writeFailed(path, e);
         }
     }
