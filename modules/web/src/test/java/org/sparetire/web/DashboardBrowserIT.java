@@ -96,6 +96,8 @@ class DashboardBrowserIT {
                 Duration.ofSeconds(1), TransferOutcome.COMPLETED));
         context.events().publish(Events.syslog(t0.plusSeconds(3), "127.0.0.45", 3, "%LINK-3-UPDOWN: Gi0/1 down"));
         context.events().publish(Events.syslog(t0.plusSeconds(4), "127.0.0.99", 6, "someone else"));
+        context.events().publish(Events.finished(t0.plusSeconds(4), 8, "127.0.0.99", "other.bin", 100,
+                Duration.ofSeconds(1), TransferOutcome.COMPLETED));
 
         open("/leases");
         WebElement row = waiting().until(ExpectedConditions.presenceOfElementLocated(
@@ -121,6 +123,15 @@ class DashboardBrowserIT {
         context.events().publish(Events.syslog(context.clock().now(), "127.0.0.45", 6, "back up"));
         waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li.entry"), 5));
         chromium.screenshot(SHOTS.resolve("device.png"));
+
+        // The device's transfers, and no one else's.
+        chromium.driver().findElement(By.linkText("transfers")).click();
+        waiting().until(ExpectedConditions.urlContains("/transfers?device="));
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 1));
+        assertThat(chromium.driver().findElement(By.cssSelector("#recent-transfers tr.transfer")).getText())
+                .contains("pxelinux.0");
+        chromium.driver().findElement(By.cssSelector("#device-filter button")).click();
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 2));
     }
 
     @Test

@@ -166,17 +166,28 @@ async function transfersPage(root) {
     .map((o) => el('option', { value: o, selected: o === (params.get('outcome') || '') }, o || 'any outcome')));
   const direction = el('select', { id: 'direction-filter' }, ['', 'read', 'write']
     .map((o) => el('option', { value: o, selected: o === (params.get('direction') || '') }, o || 'both directions')));
+  // A device's transfers, when reached from its timeline: exact MAC or address, not a text match.
+  let device = params.get('device') || '';
+  const deviceChip = el('span', { id: 'device-filter', class: 'muted' });
+  function showDeviceChip() {
+    deviceChip.replaceChildren();
+    if (device) {
+      deviceChip.append('device ', deviceLink(device.includes(':') && device.length === 17 ? device : null, device), ' ',
+        el('button', { type: 'button', onclick: () => { device = ''; showDeviceChip(); onFilter(); } }, '✕'));
+    }
+  }
   const active = table('active-transfers', ['Device', 'File', 'Dir', 'Progress', 'Bytes', 'Rate', 'ETA', 'Retx', 'Options']);
   const recent = table('recent-transfers', ['Finished', 'Device', 'File', 'Dir', 'Outcome', 'Progress', 'Bytes', 'Rate', 'Time', 'Retx', 'Detail']);
   root.append(el('h2', {}, 'Transfers'),
-    el('div', { class: 'filters' }, q, outcome, direction),
+    el('div', { class: 'filters' }, q, outcome, direction, deviceChip),
     el('h3', {}, 'Live'), active.table, el('h3', {}, 'Recent'), recent.table);
 
   const matches = (t) => {
     const needle = q.value.trim().toLowerCase();
     return (!needle || [t.file, t.peer, t.mac].some((v) => v && v.toLowerCase().includes(needle)))
       && (!outcome.value || t.outcome === outcome.value)
-      && (!direction.value || t.direction === direction.value);
+      && (!direction.value || t.direction === direction.value)
+      && (!device || t.mac === device.toLowerCase() || t.address === device);
   };
   function activeRow(t) {
     return el('tr', { class: 'transfer', dataset: { id: String(t.id) } },
@@ -202,6 +213,7 @@ async function transfersPage(root) {
     if (q.value.trim()) p.set('q', q.value.trim());
     if (outcome.value) p.set('outcome', outcome.value);
     if (direction.value) p.set('direction', direction.value);
+    if (device) p.set('device', device);
     const data = await api('/api/transfers?' + p);
     active.tbody.replaceChildren(...data.active.map(activeRow));
     recent.tbody.replaceChildren(...data.recent.map(recentRow));
@@ -213,10 +225,12 @@ async function transfersPage(root) {
     if (q.value.trim()) p.set('q', q.value.trim());
     if (outcome.value) p.set('outcome', outcome.value);
     if (direction.value) p.set('direction', direction.value);
+    if (device) p.set('device', device);
     history.replaceState(null, '', '/transfers' + (p.toString() ? '?' + p : ''));
     load();
   };
   q.addEventListener('input', onFilter);
+  showDeviceChip();
   [outcome, direction].forEach((c) => c.addEventListener('change', onFilter));
   await load();
   connectLive({
@@ -371,7 +385,7 @@ async function devicePage(root, key) {
     facts.append(' · entries from every device that used this address');
   }
   root.append(facts, el('div', { class: 'filters' },
-    el('a', { href: '/transfers?q=' + encodeURIComponent(data.key) }, 'transfers'),
+    el('a', { href: '/transfers?device=' + encodeURIComponent(data.key) }, 'transfers'),
     el('a', { href: '/syslog?device=' + encodeURIComponent(data.key) }, 'syslog')));
   const list = el('ol', { class: 'timeline', id: 'timeline' });
   root.append(list);
