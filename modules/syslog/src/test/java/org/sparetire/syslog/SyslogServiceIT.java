@@ -89,6 +89,10 @@ class SyslogServiceIT {
             o.flush();
             assertThat(c.awaitLines("127.0.0.1.log", 5).get(4)).endsWith(" h a wy");
             assertThat(c.service.counters().framingErrors.sum()).isEqualTo(1);
+            // A sender that closes without a final LF still gets its last message filed.
+            lines.getOutputStream().write("<13>Nov 24 05:00:00 h t: no newline at the end".getBytes(StandardCharsets.US_ASCII));
+            lines.close();
+            assertThat(c.awaitLines("127.0.0.1.log", 6).get(5)).endsWith(" h t no newline at the end");
         }
     }
 

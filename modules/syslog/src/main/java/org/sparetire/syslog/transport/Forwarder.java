@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.codec.Rfc5424Encoder;
+import org.sparetire.syslog.policy.DeviceNaming;
 import org.sparetire.syslog.store.Received;
 import org.sparetire.syslog.store.SyslogCounters;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ public final class Forwarder {
     /** Called by the writer thread; never blocks. */
     public void offer(Received r) {
         byte[] bytes = config.format() == SyslogConfig.ForwardFormat.RAW ? r.raw()
-                : Rfc5424Encoder.encode(r.message(), r.at(), r.sender().getAddress().getHostAddress());
+                : Rfc5424Encoder.encode(r.message(), r.at(), DeviceNaming.printable(r.sender().getAddress()));
         if (!queue.offer(bytes)) {
             counters.forwardDropped.increment();
         }

@@ -111,6 +111,7 @@ public final class TcpListener implements AutoCloseable {
         private long frames;
         private final java.util.ArrayDeque<Received> backlog = new java.util.ArrayDeque<>();
         private boolean retryScheduled;
+        private boolean admitted;
 
         Connection(ChannelGroup connections, SyslogConfig.Tcp limits, Intake intake, SyslogCounters counters) {
             this.connections = connections;
@@ -135,6 +136,7 @@ public final class TcpListener implements AutoCloseable {
                 return;
             }
             connections.add(ctx.channel());
+            admitted = true;
             log.debug("syslog tcp {}: connected", Addresses.format(peer));
             ctx.fireChannelActive();
         }
@@ -202,7 +204,8 @@ public final class TcpListener implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (peer != null && connections.contains(ctx.channel())) {
+            // The group forgets a channel as soon as it closes, so remember admission here.
+            if (admitted) {
                 deliver(decoder.finish());
                 drain(ctx);
                 log.debug("syslog tcp {}: closed after {} messages", Addresses.format(peer), frames);
