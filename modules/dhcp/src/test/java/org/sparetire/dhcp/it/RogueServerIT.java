@@ -19,7 +19,7 @@ class RogueServerIT {
             dhcp:
               enabled: true
               interfaces: [srv0]
-              rogue-check: {action: %s, wait: 4s}
+              rogue-check: {action: %s, wait: %s}
               lease-file: leases
               subnets:
                 - network: 10.77.0.0/24
@@ -38,18 +38,18 @@ class RogueServerIT {
                     "--pid-file=", "--dhcp-range=10.77.0.150,10.77.0.160,1h",
                     "--dhcp-leasefile=" + dir.resolve("dnsmasq.leases"))) {
                 Thread.sleep(500);
-                try (ServerProcess warned = ServerProcess.start(srv, dir.resolve("warn"), CONFIG.formatted("warn"))) {
+                try (ServerProcess warned = ServerProcess.start(srv, dir.resolve("warn"), CONFIG.formatted("warn", "4s"))) {
                     assertThat(warned.output()).contains("WARNING another DHCP server answers on srv0: 10.77.0.2")
                             .contains("use dhcp.mode: proxy");
                 }
-                assertThatThrownBy(() -> ServerProcess.start(srv, dir.resolve("refuse"), CONFIG.formatted("refuse")))
+                assertThatThrownBy(() -> ServerProcess.start(srv, dir.resolve("refuse"), CONFIG.formatted("refuse", "4s")))
                         .isInstanceOf(ServerProcess.StartFailed.class)
                         .hasMessageContaining("another DHCP server answers on srv0: 10.77.0.2")
                         .hasMessageContaining("refusing to start");
                 assertThat(dnsmasq.isAlive()).as(dnsmasq.output()).isTrue();
             }
             // Alone on the segment: no warning, and the probe costs only its wait.
-            try (ServerProcess alone = ServerProcess.start(srv, dir.resolve("alone"), CONFIG.formatted("refuse"))) {
+            try (ServerProcess alone = ServerProcess.start(srv, dir.resolve("alone"), CONFIG.formatted("refuse", "1s"))) {
                 assertThat(alone.output()).doesNotContain("WARNING");
             }
         }
@@ -62,7 +62,7 @@ class RogueServerIT {
             NetNamespace srv = nss.create("msrv");
             NetNamespace cli = nss.create("mcli");
             Namespaces.link(srv, "srv0", "10.77.0.1/24", cli, "cli0", "10.77.0.2/24");
-            try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), CONFIG.formatted("off"), "DEBUG")) {
+            try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), CONFIG.formatted("off", "1s"), "DEBUG")) {
                 // Short garbage, a header with a bad cookie, and a DHCP message whose option runs off the end.
                 String header = "\\x01\\x01\\x06\\x00" + "\\x00".repeat(232);
                 String[] payloads = {
