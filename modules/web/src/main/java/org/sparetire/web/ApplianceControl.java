@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceHealth;
 
@@ -34,6 +35,15 @@ public interface ApplianceControl {
     /** Ends a lease now, as if the client had sent DHCPRELEASE. */
     default LeaseRelease releaseLease(String mac) {
         return LeaseRelease.UNSUPPORTED;
+    }
+
+    /**
+     * Leases the DHCP service holds now (as ACKED events: MAC, address, expiry, what else it knows),
+     * so leases restored from its journal after a restart show before their clients renew. Asked when
+     * a service reports RUNNING; must not block.
+     */
+    default List<LeaseEvent> currentLeases() {
+        return List.of();
     }
 
     /** Address pools and how full they are, for the Leases page and the pool-utilisation metric. */

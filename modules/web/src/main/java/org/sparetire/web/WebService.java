@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.event.EventBus;
+import org.sparetire.core.event.ServiceStateChanged;
 import org.sparetire.core.lifecycle.Service;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
@@ -68,7 +69,11 @@ public final class WebService implements Service<WebConfig> {
         subscription = context.events().subscribeAll(e -> {
             dashboard.accept(e);
             metrics.accept(e);
+            if (e instanceof ServiceStateChanged s && s.state() == ServiceState.RUNNING) {
+                restoreLeases();
+            }
         });
+        restoreLeases();
         try {
             server.bind(new InetSocketAddress(config.bind(), config.port()));
         } catch (WebServer.BindException e) {
@@ -114,6 +119,15 @@ public final class WebService implements Service<WebConfig> {
         }
         server.close(grace);
         state = ServiceState.TERMINATED;
+    }
+
+    /** Leases the DHCP service restored from its journal appear without waiting for renewals. */
+    private void restoreLeases() {
+        try {
+            dashboard.restore(control.currentLeases());
+        } catch (RuntimeException e) {
+            log.debug("web: current leases not available yet: {}", e.toString());
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class FakeAppliance implements ApplianceControl {
     public volatile String text;
     public final Map<String, ServiceHealth> health = new LinkedHashMap<>();
     public final List<String> released = new ArrayList<>();
+    public final List<org.sparetire.core.event.LeaseEvent> current = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile boolean releaseSupported = true;
     /** When set, reload() answers with this instead of re-binding the text (a slow lifecycle thread). */
     public volatile java.util.function.Supplier<CompletableFuture<ReloadReport>> reloadOverride;
@@ -80,6 +81,11 @@ public final class FakeAppliance implements ApplianceControl {
         }
         released.add(mac);
         return LeaseRelease.RELEASED;
+    }
+
+    @Override
+    public List<org.sparetire.core.event.LeaseEvent> currentLeases() {
+        return List.copyOf(current);
     }
 
     @Override

@@ -126,6 +126,20 @@ class WebServiceIT {
     }
 
     @Test
+    void leasesTheDhcpServiceAlreadyHoldsShowOnceItRuns() throws Exception {
+        FakeAppliance appliance = start("web:\n  port: 0\n");
+        assertThat(getJson("/api/leases").get("leases")).isEmpty();
+        appliance.current.add(Events.ack(context.clock().now().minusSeconds(600), "52:54:00:00:00:77", "127.0.0.77",
+                Duration.ofHours(1)));
+        context.events().publish(new org.sparetire.core.event.ServiceStateChanged(context.clock().now(), "dhcp",
+                ServiceState.RUNNING, ""));
+        JsonNode lease = getJson("/api/leases").get("leases").get(0);
+        assertThat(lease.get("mac").asText()).isEqualTo("52:54:00:00:00:77");
+        assertThat(lease.get("state").asText()).isEqualTo("bound");
+        assertThat(getJson("/api/devices/127.0.0.77").get("holder").asText()).isEqualTo("52:54:00:00:00:77");
+    }
+
+    @Test
     void metricsAreExposedInPrometheusTextFormat() throws Exception {
         start("web:\n  port: 0\n");
         Instant t0 = context.clock().now();

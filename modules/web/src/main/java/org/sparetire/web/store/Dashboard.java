@@ -295,6 +295,40 @@ public final class Dashboard {
         }
     }
 
+    /**
+     * Adds leases the DHCP service already holds (restored after a restart) without inventing history:
+     * the Leases page and the address join learn them, the timelines and counters do not. A lease the
+     * dashboard already knows from a later event is left alone.
+     */
+    public void restore(List<LeaseEvent> current) {
+        List<Update> updates = new ArrayList<>();
+        synchronized (this) {
+            for (LeaseEvent e : current) {
+                if (e.mac() == null || e.address() == null) {
+                    continue;
+                }
+                String mac = DeviceKeys.normaliseMac(e.mac());
+                LeaseView known = leases.get(mac);
+                if (known != null && !known.updatedAt().isBefore(e.at())) {
+                    continue;
+                }
+                addresses.bind(mac, e.address(), e.at(), e.expires());
+                LeaseView v = new LeaseView(mac, e.address(), e.hostname(), e.vendorClass(), e.architecture(),
+                        e.userClass(), e.matchedClass(), e.bootFile(), e.clientId(), e.kind(), e.at(), e.expires(),
+                        e.peer(), e.options());
+                leases.remove(mac);
+                leases.put(mac, v);
+                updates.add(new Update("lease", v));
+            }
+            trimLeases();
+            for (Update u : updates) {
+                for (Consumer<Update> l : listeners) {
+                    l.accept(u);
+                }
+            }
+        }
+    }
+
     // ---- syslog ----------------------------------------------------------------------------------
 
     private void onSyslog(SyslogReceived e, List<Update> updates) {

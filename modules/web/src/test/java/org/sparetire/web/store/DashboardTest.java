@@ -133,6 +133,23 @@ class DashboardTest {
     }
 
     @Test
+    void restoredLeasesShowAndJoinButInventNoHistory() {
+        Instant acked = tick(1);
+        tick(3600);
+        dashboard.restore(List.of(ack(acked, A, "10.0.0.50", Duration.ofHours(8))));
+        assertThat(dashboard.lease(A).orElseThrow().state(clock.now())).isEqualTo(LeaseView.LeaseState.BOUND);
+        assertThat(dashboard.timeline(A)).isEmpty();
+        assertThat(dashboard.totals().leaseEvents()).isZero();
+        dashboard.accept(syslog(tick(1), "10.0.0.50", 6, "after restart"));
+        assertThat(story(dashboard.timeline(A))).containsExactly("syslog 0a 10.0.0.50 info");
+
+        // A lease the dashboard saw change later is not overwritten by an older snapshot.
+        dashboard.accept(lease(tick(1), LeaseEventKind.RELEASED, A, null, null));
+        dashboard.restore(List.of(ack(acked, A, "10.0.0.50", Duration.ofHours(8))));
+        assertThat(dashboard.lease(A).orElseThrow().lastEvent()).isEqualTo(LeaseEventKind.RELEASED);
+    }
+
+    @Test
     void macsInAnySpellingNameTheSameDevice() {
         dashboard.accept(ack(tick(1), "52:54:00:00:00:0A", "10.0.0.50", Duration.ofHours(1)));
         assertThat(dashboard.timeline("52-54-00-00-00-0a")).hasSize(1);
