@@ -77,7 +77,7 @@ public record SyslogConfig(boolean enabled, InetAddress bind, Udp udp, Tcp tcp, 
         return new SyslogConfig(true, Addresses.parseNumeric("0.0.0.0"), new Udp(514, 8L << 20),
                 new Tcp(false, 514, 256, Duration.ofMinutes(10), MAX_UDP_PAYLOAD), List.of(), new RateLimit(0, 0),
                 MAX_UDP_PAYLOAD, " [truncated]", Path.of("logs").toAbsolutePath(),
-                new Files(DeviceFiles.ADDRESS, true, 10L << 20, Duration.ofDays(1), 7), 65_536, 100, List.of());
+                new Files(DeviceFiles.ADDRESS, true, 10L << 20, Duration.ofDays(1), 7), 262_144, 100, List.of());
     }
 
     static SyslogConfig bind(ConfigMapping m) {
