@@ -3,13 +3,27 @@ package org.sparetire.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.event.LeaseEvent;
+import org.sparetire.core.event.LeaseEventKind;
+import org.sparetire.core.net.Addresses;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceManager;
+import org.sparetire.dhcp.DhcpConfig;
+import org.sparetire.dhcp.DhcpService;
+import org.sparetire.dhcp.lease.Lease;
+import org.sparetire.dhcp.lease.LeaseState;
+import org.sparetire.syslog.SyslogService;
+import org.sparetire.syslog.store.SyslogCounters;
 import org.sparetire.web.ApplianceControl;
 
 /**
@@ -65,5 +79,63 @@ final class DashboardControl implements ApplianceControl {
     @Override
     public CompletableFuture<ReloadReport> reload() {
         return manager().requestReload(reloadSource);
+    }
+
+    /** Messages the collector lost: over a sender's rate, queue full, or a full disk. */
+    @Override
+    public OptionalLong syslogDropped() {
+        return running("syslog", SyslogService.class).map(s -> {
+            SyslogCounters c = s.counters();
+            return OptionalLong.of(c.rateLimited.sum() + c.queueFull.sum() + c.diskLost.sum());
+        }).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public List<LeaseEvent> currentLeases() {
+        Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
+        if (dhcp.isEmpty()) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        return dhcp.get().leases().stream()
+                .filter(l -> l.activeAt(now) && l.state() == LeaseState.BOUND)
+                .map(l -> new LeaseEvent(now, LeaseEventKind.ACKED, l.mac(), null, l.address(), l.hostname(), null, -1,
+                        null, null, null, l.expires(), null, Map.of()))
+                .toList();
+    }
+
+    @Override
+    public List<PoolUsage> pools() {
+        Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
+        AppConfig config = manager().config();
+        if (dhcp.isEmpty() || config == null) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<Lease> held = dhcp.get().leases().stream().filter(l -> l.activeAt(now)).toList();
+        List<PoolUsage> pools = new ArrayList<>();
+        for (DhcpConfig.Subnet subnet : config.section(DhcpConfig.SECTION).subnets()) {
+            for (DhcpConfig.Range range : subnet.ranges()) {
+                long from = toLong(range.from());
+                long to = toLong(range.to());
+                int used = (int) held.stream().map(l -> toLong(l.address())).filter(a -> a >= from && a <= to).count();
+                pools.add(new PoolUsage(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
+                        (int) Math.min(Integer.MAX_VALUE, to - from + 1), used));
+            }
+        }
+        return pools;
+    }
+
+    private static long toLong(InetAddress address) {
+        long value = 0;
+        for (byte b : address.getAddress()) {
+            value = (value << 8) | (b & 0xff);
+        }
+        return value;
+    }
+
+    private <S> Optional<S> running(String name, Class<S> type) {
+        ServiceManager m = manager;
+        return m == null ? Optional.empty() : m.service(name).filter(type::isInstance).map(type::cast);
     }
 }

@@ -116,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         LoggingControl.consoleThreshold("WARN");
         return TerminalDisplay.start(appliance.events(), Clock.system(), System.out, ServeCommand::terminalColumns,
-                Duration.ofMillis(250), !"C".equals(System.getenv("LANG")));
+                Duration.ofMillis(250), !"C".equals(System.getenv("LANG")), appliance::health);
     }
 
     private static int terminalColumns() {
