@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,6 +34,9 @@ public final class StoreWriter {
     /** Messages queued, for the bound; event loops may overshoot it by one batch each, never more. */
     private final AtomicInteger pending = new AtomicInteger();
     private final int capacity;
+    /** Received bytes queued: 262,144 small messages fit easily, a flood of 64 KiB datagrams does not. */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    static final long MAX_QUEUED_BYTES = 64L << 20;
     private final LogStore store;
     private final String truncationMarker;
     private final SyslogCounters counters;
@@ -76,13 +80,24 @@ public final class StoreWriter {
 
     /** Never blocks: queues what fits, counts the rest as dropped; returns how many were queued. */
     public int offerBatch(List<Received> batch) {
-        int room = capacity - pending.get();
-        int n = Math.min(Math.max(room, 0), batch.size());
+        int room = room();
+        long bytesRoom = MAX_QUEUED_BYTES - pendingBytes.get();
+        int n = 0;
+        long bytes = 0;
+        while (n < batch.size() && n < room) {
+            long size = batch.get(n).raw().length;
+            if (bytes + size > bytesRoom) {
+                break;
+            }
+            bytes += size;
+            n++;
+        }
         if (n < batch.size()) {
             counters.queueFull.add(batch.size() - n);
         }
         if (n > 0) {
             pending.addAndGet(n);
+            pendingBytes.addAndGet(bytes);
             queue.offer(n == batch.size() ? batch : batch.subList(0, n));
         }
         return n;
@@ -90,13 +105,18 @@ public final class StoreWriter {
 
     /** Room left in the queue; TCP takes no more than this, so it never has to drop. */
     public int room() {
-        return Math.max(0, capacity - pending.get());
+        return pendingBytes.get() >= MAX_QUEUED_BYTES ? 0 : Math.max(0, capacity - pending.get());
     }
 
     /** For TCP after checking {@link #room()}: queues the batch whole (another reader may overshoot by a batch). */
     public void put(List<Received> batch) {
         if (!batch.isEmpty()) {
+            long bytes = 0;
+            for (Received r : batch) {
+                bytes += r.raw().length;
+            }
             pending.addAndGet(batch.size());
+            pendingBytes.addAndGet(bytes);
             queue.offer(batch);
         }
     }
@@ -135,7 +155,7 @@ public final class StoreWriter {
                     for (Received r : b) {
                         file(r);
                     }
-                    pending.addAndGet(-b.size());
+                    release(b);
                 }
                 batch.clear();
                 dirty = true;
@@ -152,11 +172,20 @@ public final class StoreWriter {
                 for (Received r : b) {
                     file(r);
                 }
-                pending.addAndGet(-b.size());
+                release(b);
             }
         } finally {
             store.close();
         }
+    }
+
+    private void release(List<Received> b) {
+        long bytes = 0;
+        for (Received r : b) {
+            bytes += r.raw().length;
+        }
+        pendingBytes.addAndGet(-bytes);
+        pending.addAndGet(-b.size());
     }
 
     private void file(Received r) {
