@@ -78,6 +78,9 @@ public final class BlockSender extends Transfer {
         List<Outgoing> out = new ArrayList<>((int) Math.max(0, last - firstSeq + 1));
         for (long seq = firstSeq; seq <= last; seq++) {
             out.add(block(seq));
+            if (seq <= sent) {
+                retransmits++; // a window rolled back to a gap resends blocks already sent once
+            }
         }
         sent = Math.max(sent, last);
         return out;

@@ -136,6 +136,7 @@ class BlockSenderTest {
         assertThat(blocks(s.onPacket(PEER, new Ack(4), now()))).containsExactly(5, 6, 7, 8);
         // The receiver saw 5 and 6 but not 7: ACK 6 means "resume at 7".
         assertThat(blocks(s.onPacket(PEER, new Ack(6), now()))).containsExactly(7, 8, 9, 10);
+        assertThat(s.retransmits()).as("7 and 8 went out twice").isEqualTo(2);
         assertThat(s.onPacket(PEER, new Ack(6), now()).send()).as("duplicate").isEmpty();
         assertThat(blocks(s.onPacket(PEER, new Ack(10), now()))).containsExactly(11);
         assertThat(s.onPacket(PEER, new Ack(11), now()).completion()).isEqualTo(Completion.COMPLETED);
