@@ -54,6 +54,22 @@ public final class DhcpService implements Service<DhcpConfig> {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
     private volatile boolean accepting;
+    /** Replies whose leases are not on disk yet; event-loop confined, committed at the end of each read burst. */
+    private final List<Pending> pending = new ArrayList<>();
+    private final DhcpTransport.RequestHandler handler = new DhcpTransport.RequestHandler() {
+        @Override
+        public void onRequest(DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint) {
+            DhcpService.this.onRequest(request, ingress, endpoint);
+        }
+
+        @Override
+        public void onBatchEnd() {
+            commit();
+        }
+    };
+
+    private record Pending(Step step, DhcpTransport.Endpoint endpoint, String mac) {
+    }
     /** Pings block for up to ping-timeout; they run here, never on the event loop. */
     private final java.util.concurrent.ExecutorService pinger = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "dhcp-ping");
@@ -171,11 +187,11 @@ public final class DhcpService implements Service<DhcpConfig> {
         int port = c.port();
         int proxyPort = c.proxyPort();
         for (LocalInterfaces.Ipv4 iface : ifaces) {
-            DhcpTransport.Endpoint ep = transport.bind(iface, port, false, "dhcp.port", this::onRequest);
+            DhcpTransport.Endpoint ep = transport.bind(iface, port, false, "dhcp.port", handler);
             out.add(ep);
             port = ep.port(); // port 0: every interface shares the port the first one got
             if (c.mode() == DhcpConfig.Mode.PROXY) {
-                DhcpTransport.Endpoint boot = transport.bind(iface, proxyPort, true, "dhcp.proxy-port", this::onRequest);
+                DhcpTransport.Endpoint boot = transport.bind(iface, proxyPort, true, "dhcp.proxy-port", handler);
                 out.add(boot);
                 proxyPort = boot.port();
             }
@@ -250,15 +266,37 @@ public final class DhcpService implements Service<DhcpConfig> {
             finish(step, endpoint);
             return;
         }
-        CompletableFuture<Void> written = j.append(step.durable());
-        written.whenComplete((v, err) -> {
-            if (err != null) {
-                withheld.incrementAndGet();
-                log.error("dhcp withholding reply to mac={}: lease not on disk ({})", request.mac(), err.toString());
-                return;
+        pending.add(new Pending(step, endpoint, request.mac()));
+    }
+
+    /**
+     * Group commit on the event loop: every lease changed by the burst of requests just read is written and
+     * synced at once, then their replies go out. One sync per burst, and no thread hand-off between the
+     * request, the disk and the reply.
+     */
+    private void commit() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Pending> batch = new ArrayList<>(pending);
+        pending.clear();
+        LeaseJournal j = journal;
+        List<Lease> leases = new ArrayList<>();
+        batch.forEach(p -> leases.addAll(p.step().durable()));
+        try {
+            if (j == null) {
+                throw new IOException("lease journal is closed");
             }
-            finish(step, endpoint);
-        });
+            j.writeNow(leases);
+        } catch (IOException e) {
+            withheld.addAndGet(batch.size());
+            log.error("dhcp withholding {} replies (first mac={}): leases not on disk ({})", batch.size(),
+                    batch.get(0).mac(), e.toString());
+            return;
+        }
+        for (Pending p : batch) {
+            finish(p.step(), p.endpoint());
+        }
     }
 
     /**
@@ -289,6 +327,7 @@ public final class DhcpService implements Service<DhcpConfig> {
                     log.warn("dhcp {}", msg);
                     context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
                     respond(request, ingress, endpoint, pings + 1);
+                    commit();
                 } else {
                     finish(step, endpoint);
                 }
@@ -411,8 +450,18 @@ public final class DhcpService implements Service<DhcpConfig> {
         timers.clear();
         LeaseJournal j = journal;
         if (j != null) {
-            // In-flight ACKs: their leases are written within the grace period and their sends are queued on
-            // the event loop before the sockets' close below, so they still leave.
+            // In-flight ACKs: whatever the event loop still holds is committed and sent (queued before the
+            // sockets' close below), and the journal's own queue is written within the grace period.
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            transport.execute(() -> {
+                commit();
+                drained.complete(null);
+            });
+            try {
+                drained.get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("dhcp stop: in-flight replies not committed within {}", grace);
+            }
             j.close(grace);
         }
         endpoints.forEach(DhcpTransport.Endpoint::close);

@@ -41,6 +41,8 @@ public final class LeaseJournal implements AutoCloseable {
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong lines = new AtomicLong();
     private final Loaded loaded;
+    /** Guards the channel: appends come from the writer thread and from {@link #writeNow}. */
+    private final Object fileLock = new Object();
     private FileChannel channel;
     private volatile boolean closed;
 
@@ -50,7 +52,7 @@ public final class LeaseJournal implements AutoCloseable {
     private record Append(List<Lease> leases, CompletableFuture<Void> done) implements Work {
     }
 
-    private record Compact(List<Lease> live, CompletableFuture<Void> done) implements Work {
+    private record Compact(List<Lease> live, long mark, CompletableFuture<Void> done) implements Work {
     }
 
     private record Stop() implements Work {
@@ -154,14 +156,26 @@ public final class LeaseJournal implements AutoCloseable {
         return done;
     }
 
-    /** Rewrites the file to hold only these leases (a snapshot taken on the thread that owns the table). */
+    /**
+     * Rewrites the file to hold only these leases: a snapshot taken on the thread that owns the table, at a
+     * moment when every change before it is already in the file (lines written later are carried over).
+     */
     public CompletableFuture<Void> compact(Collection<Lease> live) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IOException("lease journal is closed"));
             return done;
         }
-        queue.add(new Compact(List.copyOf(live), done));
+        long mark;
+        try {
+            synchronized (fileLock) {
+                mark = channel.size();
+            }
+        } catch (IOException e) {
+            done.completeExceptionally(e);
+            return done;
+        }
+        queue.add(new Compact(List.copyOf(live), mark, done));
         return done;
     }
 
@@ -208,6 +222,16 @@ public final class LeaseJournal implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // Never let the writer die silently: fail what this batch promised and keep serving.
+                log.error("dhcp lease journal {}: writer error: {}", file, e.toString());
+                for (Work w : batch) {
+                    if (w instanceof Append a) {
+                        a.done().completeExceptionally(e);
+                    } else if (w instanceof Compact c) {
+                        c.done().completeExceptionally(e);
+                    }
+                }
             }
         }
     }
@@ -216,28 +240,43 @@ public final class LeaseJournal implements AutoCloseable {
         if (appends.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
-        int n = 0;
-        for (Append a : appends) {
-            for (Lease l : a.leases()) {
-                sb.append(LeaseLine.format(l));
-                n++;
-            }
-        }
+        List<Lease> all = new ArrayList<>();
+        appends.forEach(a -> all.addAll(a.leases()));
         try {
-            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            // fdatasync: the data and the file length, which is all a reader needs.
-            channel.force(false);
-            fsyncs.incrementAndGet();
-            lines.addAndGet(n);
+            writeNow(all);
             appends.forEach(a -> a.done().complete(null));
         } catch (IOException e) {
             log.error("dhcp lease journal {}: write failed, withholding {} ACKs: {}", file, appends.size(), e.toString());
             appends.forEach(a -> a.done().completeExceptionally(e));
         }
+    }
+
+    /**
+     * Writes and fdatasyncs these leases on the calling thread. The service calls it once per burst of
+     * requests read from a socket (group commit on the event loop), so an ACK waits for one sync and for
+     * no thread hand-off; under CPU contention every hand-off costs a scheduling delay.
+     */
+    public void writeNow(List<Lease> leases) throws IOException {
+        if (leases.isEmpty()) {
+            return;
+        }
+        if (closed) {
+            throw new IOException("lease journal is closed");
+        }
+        StringBuilder sb = new StringBuilder(leases.size() * 120);
+        for (Lease l : leases) {
+            sb.append(LeaseLine.format(l));
+        }
+        ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+        synchronized (fileLock) {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            // fdatasync: the data and the file length, which is all a reader needs.
+            channel.force(false);
+        }
+        fsyncs.incrementAndGet();
+        lines.addAndGet(leases.size());
     }
 
     private void doCompact(Compact c) {
@@ -251,17 +290,27 @@ public final class LeaseJournal implements AutoCloseable {
                 while (buf.hasRemaining()) {
                     out.write(buf);
                 }
-                out.force(true);
+                synchronized (fileLock) {
+                    // Lines appended after the snapshot was taken (at c.mark()) still belong to the journal:
+                    // copy them over while no one can append, then swap files.
+                    long end = channel.size();
+                    long pos = c.mark();
+                    while (pos < end) {
+                        pos += channel.transferTo(pos, end - pos, out);
+                    }
+                    out.force(true);
+                    try {
+                        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    syncDirectory(file.toAbsolutePath().getParent());
+                    FileChannel old = channel;
+                    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    channel.position(channel.size());
+                    old.close();
+                }
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(file.toAbsolutePath().getParent());
-            FileChannel old = channel;
-            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            old.close();
             fsyncs.incrementAndGet();
             c.done().complete(null);
         } catch (IOException e) {

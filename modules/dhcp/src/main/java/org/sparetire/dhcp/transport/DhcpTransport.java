@@ -48,9 +48,12 @@ public final class DhcpTransport {
     /** Bytes of kernel receive queue per socket (capped by net.core.rmem_max). */
     private static final int RECEIVE_BUFFER = 4 << 20;
 
-    /** Called on the event loop for each well-formed request. */
+    /** Called on the event loop: once per well-formed request, then once when a burst of reads ends. */
     public interface RequestHandler {
         void onRequest(DhcpMessage request, Ingress ingress, Endpoint endpoint);
+
+        /** The socket has nothing more to read for now: the moment to commit a batch (group commit). */
+        void onBatchEnd();
     }
 
     /** One bound socket. */
@@ -196,6 +199,12 @@ public final class DhcpTransport {
             }
             handler.onRequest(msg, new Ingress(iface.name(), iface.address(), iface.network(), packet.sender(),
                     bootServerPort), endpoint);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            handler.onBatchEnd();
+            ctx.fireChannelReadComplete();
         }
 
         @Override
