@@ -61,6 +61,17 @@ class SyslogServiceIT {
     }
 
     @Test
+    void dualStackBindSeesIpv4SendersAsIpv4AndAppliesTheAllowlist() throws Exception {
+        try (Collector c = new Collector(dir, "bind: \"::\"\nallow: [127.0.0.0/8, \"::1\"]")) {
+            Collector.sendUdp(InetAddress.getByName("127.0.0.1"), c.udpPort(), "<13>over v4");
+            Collector.sendUdp(InetAddress.getByName("::1"), c.udpPort(), "<13>over v6");
+            assertThat(c.awaitLines("127.0.0.1.log", 1).get(0)).endsWith(" 127.0.0.1 user.notice - - over v4");
+            assertThat(c.awaitLines("__1.log", 1).get(0)).endsWith(" ::1 user.notice - - over v6");
+            assertThat(c.service.counters().denied.sum()).isZero();
+        }
+    }
+
+    @Test
     void tcpOctetCountingAndLfConnectionsAndALyingCountClosesOnlyItsConnection() throws Exception {
         try (Collector c = new Collector(dir, "tcp: {enabled: true, port: 0, max-frame: 1KiB}");
              Socket octets = new Socket("127.0.0.1", c.tcpPort());
