@@ -46,9 +46,9 @@ public final class SyslogService implements Service<SyslogConfig> {
     private volatile RecentMessages recent;
     private StoreWriter writer;
     private Intake intake;
-    private UdpListener udp;
-    private TcpListener tcp;
-    private List<Forwarder> forwarders = List.of();
+    private volatile UdpListener udp;
+    private volatile TcpListener tcp;
+    private volatile List<Forwarder> forwarders = List.of();
 
     public SyslogService(SyslogConfig config, ServiceContext context) {
         this.config = Objects.requireNonNull(config);
