@@ -269,6 +269,19 @@ class ProtocolBehaviourIT {
     }
 
     @Test
+    void dualStackBindServesIpv4AndIpv6() throws Exception {
+        InetAddress any6 = InetAddress.getByName("::");
+        try (RunningServer s = new RunningServer(root, c -> c.withBind(any6, 0)); RawPeer v4 = new RawPeer();
+             RawPeer v6 = new RawPeer(InetAddress.getByName("::1"))) {
+            v4.send(new ReadRequest("image.bin", Mode.OCTET), new InetSocketAddress("127.0.0.1", s.port()));
+            assertThat(((Data) v4.receive()).block()).isEqualTo(1);
+            assertThat(v4.lastFrom.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+            v6.send(new ReadRequest("image.bin", Mode.OCTET), new InetSocketAddress("::1", s.port()));
+            assertThat(((Data) v6.receive()).block()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void progressEventsAreRateLimited() throws Exception {
         try (RunningServer s = new RunningServer(root, c -> c); RawPeer a = new RawPeer()) {
             a.send(new ReadRequest("image.bin", Mode.OCTET), server(s));
