@@ -28,11 +28,13 @@ import org.sparetire.tftp.policy.VirtualRoot;
  *                        (clients behind NAT, servers in containers)
  * @param blksizeMax      the largest block granted (1468 keeps a block inside one 1500-byte Ethernet frame)
  * @param blksizeCaps     smaller caps for some client networks (VPN and overlay links with a lower MTU)
+ * @param noOptionsFor    clients that get plain RFC 1350 whatever options they ask for (firmware that asks
+ *                        for options and then cannot handle the OACK)
  * @param maxNameLength   longer requested names are refused with ERROR 2
  */
 public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root, boolean createRoot,
                          boolean singlePort, PortRange portRange, int blksizeMax, List<BlksizeCap> blksizeCaps,
-                         int windowsizeMax, Duration timeout, int retries, Rollover rollover,
+                         List<Cidr> noOptionsFor, int windowsizeMax, Duration timeout, int retries, Rollover rollover,
                          SymlinkPolicy symlinks, boolean caseInsensitive, boolean backslashToSlash, int maxNameLength,
                          List<RemapRule> remap, List<VirtualRoot> virtualRoots, AccessRules access, Limits limits,
                          Uploads uploads) {
@@ -44,6 +46,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
 
     public TftpConfig {
         blksizeCaps = List.copyOf(blksizeCaps);
+        noOptionsFor = List.copyOf(noOptionsFor);
         remap = List.copyOf(remap);
         virtualRoots = List.copyOf(virtualRoots);
     }
@@ -92,7 +95,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
     /** A config with defaults for the given root, for tests and embedding. */
     public static TftpConfig defaults(Path root) {
         return new TftpConfig(true, Addresses.parseNumeric("0.0.0.0"), 69, root, false, false, PortRange.ANY,
-                DEFAULT_BLKSIZE_MAX, List.of(), DEFAULT_WINDOWSIZE_MAX, Duration.ofSeconds(1), 5, Rollover.ZERO,
+                DEFAULT_BLKSIZE_MAX, List.of(), List.of(), DEFAULT_WINDOWSIZE_MAX, Duration.ofSeconds(1), 5, Rollover.ZERO,
                 SymlinkPolicy.INSIDE_ROOT, false, true, 255, List.of(), List.of(),
                 new AccessRules(AccessRules.EVERYONE, AccessRules.EVERYONE), new Limits(256, 8, 20, 40),
                 new Uploads(false, root.resolveSibling("backups"), ExistingUpload.KEEP_VERSIONS, 64L << 20, List.of(),
@@ -101,44 +104,50 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
 
     public TftpConfig withBind(InetAddress address, int newPort) {
         return new TftpConfig(enabled, address, newPort, root, createRoot, singlePort, portRange, blksizeMax,
-                blksizeCaps, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withTransfers(boolean newSinglePort, PortRange range, int newBlksizeMax, int newWindowsizeMax) {
         return new TftpConfig(enabled, bind, port, root, createRoot, newSinglePort, range, newBlksizeMax,
-                blksizeCaps, newWindowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
+                blksizeCaps, noOptionsFor, newWindowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
+    }
+
+    public TftpConfig withNoOptionsFor(List<Cidr> clients) {
+        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
+                blksizeCaps, clients, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive,
+                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withCreateRoot(boolean create) {
         return new TftpConfig(enabled, bind, port, root, create, singlePort, portRange, blksizeMax,
-                blksizeCaps, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withUploads(Uploads newUploads) {
         return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
-                blksizeCaps, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, newUploads);
     }
 
     public TftpConfig withLimitsAndAccess(Limits newLimits, AccessRules newAccess) {
         return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
-                blksizeCaps, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, newAccess, newLimits, uploads);
     }
 
     public TftpConfig withNaming(SymlinkPolicy newSymlinks, boolean newCaseInsensitive, List<RemapRule> newRemap,
                                  List<VirtualRoot> newVirtualRoots) {
         return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
-                blksizeCaps, windowsizeMax, timeout, retries, rollover, newSymlinks, newCaseInsensitive,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, newSymlinks, newCaseInsensitive,
                 backslashToSlash, maxNameLength, newRemap, newVirtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withRetransmit(Duration newTimeout, int newRetries, Rollover newRollover) {
         return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
-                blksizeCaps, windowsizeMax, newTimeout, newRetries, newRollover, symlinks, caseInsensitive,
+                blksizeCaps, noOptionsFor, windowsizeMax, newTimeout, newRetries, newRollover, symlinks, caseInsensitive,
                 backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
@@ -165,6 +174,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
             }
             caps.add(new BlksizeCap(clients, max));
         }
+        List<Cidr> noOptionsFor = m.cidrs("no-options-for", List.of());
         int windowsizeMax = m.integer("windowsize-max", DEFAULT_WINDOWSIZE_MAX, 1, 65535);
         Duration timeout = m.duration("timeout", Duration.ofSeconds(1));
         if (timeout.isZero() || timeout.compareTo(Duration.ofSeconds(255)) > 0) {
@@ -227,7 +237,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
         }
         Uploads uploads = new Uploads(uploadsOn, dir, onExisting, maxSize, extensions, folders);
         return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, range, blksizeMax, caps,
-                windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslash, maxName, remap,
+                noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslash, maxName, remap,
                 virtualRoots, access, limits, uploads);
     }
 

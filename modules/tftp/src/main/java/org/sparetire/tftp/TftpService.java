@@ -83,7 +83,7 @@ public final class TftpService implements Service<TftpConfig> {
                 c.retries(), c.rollover() == TftpConfig.Rollover.ONE);
         List<ServerSettings.Cap> caps = c.blksizeCaps().stream()
                 .map(b -> new ServerSettings.Cap(b.clients(), b.max())).toList();
-        return new ServerSettings(policy, admission, limits, caps, c.singlePort(), c.portRange().low(),
+        return new ServerSettings(policy, admission, limits, caps, c.noOptionsFor(), c.singlePort(), c.portRange().low(),
                 c.portRange().high(), PROGRESS_INTERVAL);
     }
 

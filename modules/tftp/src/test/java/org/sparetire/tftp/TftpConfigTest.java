@@ -68,6 +68,7 @@ class TftpConfigTest {
                   blksize-max: 65464
                   blksize-caps:
                     - {clients: [10.8.0.0/16], max: 1388}
+                  no-options-for: [10.7.0.0/16]
                   windowsize-max: 16
                   timeout: 500ms
                   retries: 7
@@ -97,6 +98,7 @@ class TftpConfigTest {
         assertThat(c.singlePort()).isTrue();
         assertThat(c.portRange()).isEqualTo(new TftpConfig.PortRange(50000, 50100));
         assertThat(c.blksizeCaps()).containsExactly(new TftpConfig.BlksizeCap(List.of(Cidr.parse("10.8.0.0/16")), 1388));
+        assertThat(c.noOptionsFor()).containsExactly(Cidr.parse("10.7.0.0/16"));
         assertThat(c.timeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.rollover()).isEqualTo(TftpConfig.Rollover.ONE);
         assertThat(c.remap()).containsExactly(new RemapRule("^/?pxelinux\\.0$", "bios/pxelinux.0",

@@ -12,17 +12,29 @@ import org.sparetire.tftp.session.OptionNegotiation;
  * Everything a new transfer is started with. Swapped whole on reconfiguration; a running transfer keeps
  * the settings (and the admission counters) it started under.
  *
+ * @param noOptionsFor clients whose options are ignored (no OACK), for firmware that chokes on one
  * @param portLow  first source port for transfers, 0 for any
  * @param portHigh last source port for transfers, 0 for any
  */
 public record ServerSettings(RequestPolicy policy, Admission admission, OptionNegotiation.Limits limits,
-                             List<Cap> blksizeCaps, boolean singlePort, int portLow, int portHigh,
+                             List<Cap> blksizeCaps, List<Cidr> noOptionsFor, boolean singlePort, int portLow, int portHigh,
                              Duration progressInterval) {
     public record Cap(List<Cidr> clients, int max) {
     }
 
     public ServerSettings {
         blksizeCaps = List.copyOf(blksizeCaps);
+        noOptionsFor = List.copyOf(noOptionsFor);
+    }
+
+    /** Whether this client gets plain RFC 1350 whatever it asks for. */
+    public boolean optionsOff(InetAddress client) {
+        for (Cidr c : noOptionsFor) {
+            if (c.contains(client)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The limits for one client: the configured blksize cap, lowered for networks with a smaller MTU. */

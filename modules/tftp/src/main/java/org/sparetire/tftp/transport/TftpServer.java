@@ -309,6 +309,9 @@ public final class TftpServer {
         String name;
         long expected;
         OptionNegotiation.Limits limits = s.limitsFor(peer.getAddress());
+        // Firmware that asks for options and then fails on the OACK gets plain RFC 1350 (dnsmasq's
+        // --tftp-no-blocksize, per client network instead of for everyone).
+        Map<String, String> asked = s.optionsOff(peer.getAddress()) ? Map.of() : req.options();
         if (read) {
             Verdict<RequestPolicy.ReadGrant> v = policy.read(req.filename(), req.mode(), peer.getAddress());
             if (!v.granted()) {
@@ -319,7 +322,7 @@ public final class TftpServer {
             source = v.value().source();
             name = v.value().name();
             expected = source.size();
-            OptionNegotiation.Result r = OptionNegotiation.negotiate(req.options(), limits, expected, true);
+            OptionNegotiation.Result r = OptionNegotiation.negotiate(asked, limits, expected, true);
             session = new BlockSender(peer, r.parameters(), expected,
                     r.needsOack() ? new OptionAck(r.oack()) : null);
             startTransfer(l, s, req, peer, session, source, name, r, expected);
@@ -334,7 +337,7 @@ public final class TftpServer {
             }
             name = v.value().name();
             expected = announced;
-            OptionNegotiation.Result r = OptionNegotiation.negotiate(req.options(), limits, -1, false);
+            OptionNegotiation.Result r = OptionNegotiation.negotiate(asked, limits, -1, false);
             session = new BlockReceiver(peer, r.parameters(), v.value().sink(), v.value().maxBytes(),
                     r.needsOack() ? new OptionAck(r.oack()) : new Ack(0));
             startTransfer(l, s, req, peer, session, null, name, r, expected);

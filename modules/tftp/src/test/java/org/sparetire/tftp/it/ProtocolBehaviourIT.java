@@ -282,6 +282,18 @@ class ProtocolBehaviourIT {
     }
 
     @Test
+    void clientsListedInNoOptionsForGetPlainRfc1350() throws Exception {
+        try (RunningServer s = new RunningServer(root,
+                c -> c.withNoOptionsFor(List.of(org.sparetire.core.net.Cidr.parse("127.0.0.0/8"))));
+             RawPeer a = new RawPeer()) {
+            a.send(new ReadRequest("image.bin", Mode.OCTET, Map.of("blksize", "1024", "tsize", "0")), server(s));
+            Data d = (Data) a.receive();
+            assertThat(d.block()).as("DATA 1, no OACK").isEqualTo(1);
+            assertThat(d.length()).isEqualTo(512);
+        }
+    }
+
+    @Test
     void progressEventsAreRateLimited() throws Exception {
         try (RunningServer s = new RunningServer(root, c -> c); RawPeer a = new RawPeer()) {
             a.send(new ReadRequest("image.bin", Mode.OCTET), server(s));
