@@ -294,6 +294,27 @@ class ProtocolBehaviourIT {
     }
 
     @Test
+    void fileTruncatedWhileBeingSentAbortsInsteadOfSendingAShortImage() throws Exception {
+        Path big = root.resolve("big.bin");
+        Files.write(big, new byte[3 * 65464 + 10]);
+        try (RunningServer s = new RunningServer(root, c -> c.withTransfers(false, TftpConfig.PortRange.ANY, 65464, 64));
+             RawPeer a = new RawPeer()) {
+            a.send(new ReadRequest("big.bin", Mode.OCTET, Map.of("blksize", "65464")), server(s));
+            assertThat(a.receive()).isInstanceOf(OptionAck.class);
+            a.send(new Ack(0), a.lastFrom);
+            assertThat(((Data) a.receive()).length()).isEqualTo(65464);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(big,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(1000);
+            }
+            a.send(new Ack(1), a.lastFrom);
+            assertThat(a.receive()).isEqualTo(new ErrorPacket(0, "file changed while being sent"));
+            TransferFinished f = s.events.await(TransferFinished.class, Duration.ofSeconds(5));
+            assertThat(f.outcome()).isEqualTo(TransferOutcome.FAILED);
+        }
+    }
+
+    @Test
     void progressEventsAreRateLimited() throws Exception {
         try (RunningServer s = new RunningServer(root, c -> c); RawPeer a = new RawPeer()) {
             a.send(new ReadRequest("image.bin", Mode.OCTET), server(s));
