@@ -23,6 +23,8 @@ import org.sparetire.tftp.policy.VirtualRoot;
  * The {@code tftp:} section. Immutable and compared by value: the lifecycle manager reconfigures the
  * service only when the new section differs, and the service rebinds only when an address changed.
  *
+ * @param freeBind        bind the address even before an interface has it (IP_FREEBIND, Linux): start the
+ *                        server before the cable is plugged in; off by default so a typo fails at start
  * @param portRange       source ports for transfers (firewalls); {@link PortRange#ANY} lets the system pick
  * @param singlePort      every transfer runs from the listening port, told apart by client address and port
  *                        (clients behind NAT, servers in containers)
@@ -32,7 +34,7 @@ import org.sparetire.tftp.policy.VirtualRoot;
  *                        for options and then cannot handle the OACK)
  * @param maxNameLength   longer requested names are refused with ERROR 2
  */
-public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root, boolean createRoot,
+public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, int port, Path root, boolean createRoot,
                          boolean singlePort, PortRange portRange, int blksizeMax, List<BlksizeCap> blksizeCaps,
                          List<Cidr> noOptionsFor, int windowsizeMax, Duration timeout, int retries, Rollover rollover,
                          SymlinkPolicy symlinks, boolean caseInsensitive, boolean backslashToSlash, int maxNameLength,
@@ -94,7 +96,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
 
     /** A config with defaults for the given root, for tests and embedding. */
     public static TftpConfig defaults(Path root) {
-        return new TftpConfig(true, Addresses.parseNumeric("0.0.0.0"), 69, root, false, false, PortRange.ANY,
+        return new TftpConfig(true, Addresses.parseNumeric("0.0.0.0"), false, 69, root, false, false, PortRange.ANY,
                 DEFAULT_BLKSIZE_MAX, List.of(), List.of(), DEFAULT_WINDOWSIZE_MAX, Duration.ofSeconds(1), 5, Rollover.ZERO,
                 SymlinkPolicy.INSIDE_ROOT, false, true, 255, List.of(), List.of(),
                 new AccessRules(AccessRules.EVERYONE, AccessRules.EVERYONE), new Limits(256, 8, 20, 40),
@@ -103,50 +105,56 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
     }
 
     public TftpConfig withBind(InetAddress address, int newPort) {
-        return new TftpConfig(enabled, address, newPort, root, createRoot, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, address, freeBind, newPort, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withTransfers(boolean newSinglePort, PortRange range, int newBlksizeMax, int newWindowsizeMax) {
-        return new TftpConfig(enabled, bind, port, root, createRoot, newSinglePort, range, newBlksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, newSinglePort, range, newBlksizeMax,
                 blksizeCaps, noOptionsFor, newWindowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
+    public TftpConfig withFreeBind(boolean on) {
+        return new TftpConfig(enabled, bind, on, port, root, createRoot, singlePort, portRange, blksizeMax,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive,
+                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
+    }
+
     public TftpConfig withNoOptionsFor(List<Cidr> clients) {
-        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, clients, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive,
                 backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withCreateRoot(boolean create) {
-        return new TftpConfig(enabled, bind, port, root, create, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, create, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withUploads(Uploads newUploads) {
-        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, access, limits, newUploads);
     }
 
     public TftpConfig withLimitsAndAccess(Limits newLimits, AccessRules newAccess) {
-        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
                 maxNameLength, remap, virtualRoots, newAccess, newLimits, uploads);
     }
 
     public TftpConfig withNaming(SymlinkPolicy newSymlinks, boolean newCaseInsensitive, List<RemapRule> newRemap,
                                  List<VirtualRoot> newVirtualRoots) {
-        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, newSymlinks, newCaseInsensitive,
                 backslashToSlash, maxNameLength, newRemap, newVirtualRoots, access, limits, uploads);
     }
 
     public TftpConfig withRetransmit(Duration newTimeout, int newRetries, Rollover newRollover) {
-        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, portRange, blksizeMax,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, newTimeout, newRetries, newRollover, symlinks, caseInsensitive,
                 backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
     }
@@ -156,6 +164,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
     private static TftpConfig bind(ConfigMapping m) {
         boolean enabled = m.bool("enabled", true);
         InetAddress bind = m.address("bind", Addresses.parseNumeric("0.0.0.0"));
+        boolean freeBind = m.bool("free-bind", false);
         int port = m.port("port", 69);
         boolean createRoot = m.bool("create-root", false);
         Path root = bindDirectory(m, "root", "./tftpboot", createRoot);
@@ -236,7 +245,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, int port, Path root,
             });
         }
         Uploads uploads = new Uploads(uploadsOn, dir, onExisting, maxSize, extensions, folders);
-        return new TftpConfig(enabled, bind, port, root, createRoot, singlePort, range, blksizeMax, caps,
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, range, blksizeMax, caps,
                 noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslash, maxName, remap,
                 virtualRoots, access, limits, uploads);
     }

@@ -48,7 +48,7 @@ public final class TftpService implements Service<TftpConfig> {
         state = ServiceState.STARTING;
         try {
             ServerSettings settings = settings(config, null);
-            server.start(new InetSocketAddress(config.bind(), config.port()), settings);
+            server.start(new InetSocketAddress(config.bind(), config.port()), config.freeBind(), settings);
             state = ServiceState.RUNNING;
         } catch (ServiceStartException e) {
             state = ServiceState.FAILED;
@@ -98,9 +98,10 @@ public final class TftpService implements Service<TftpConfig> {
             admission = oldAdmission;
             throw e;
         }
+        // free-bind alone does not rebind: the new socket could not take the port the old one holds.
         if (!old.bind().equals(newConfig.bind()) || old.port() != newConfig.port()) {
             try {
-                server.rebind(new InetSocketAddress(newConfig.bind(), newConfig.port()));
+                server.rebind(new InetSocketAddress(newConfig.bind(), newConfig.port()), newConfig.freeBind());
             } catch (ServiceStartException e) {
                 admission = oldAdmission;
                 throw e;

@@ -60,6 +60,7 @@ class TftpConfigTest {
                 tftp:
                   enabled: true
                   bind: "::"
+                  free-bind: true
                   port: 6969
                   root: boot
                   create-root: false
@@ -95,6 +96,7 @@ class TftpConfigTest {
                 """);
         assertThat(c.bind().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:0");
         assertThat(c.port()).isEqualTo(6969);
+        assertThat(c.freeBind()).isTrue();
         assertThat(c.singlePort()).isTrue();
         assertThat(c.portRange()).isEqualTo(new TftpConfig.PortRange(50000, 50100));
         assertThat(c.blksizeCaps()).containsExactly(new TftpConfig.BlksizeCap(List.of(Cidr.parse("10.8.0.0/16")), 1388));

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -140,14 +141,23 @@ public final class TftpServer {
     }
 
     /** Binds the request socket; on failure nothing stays bound. */
-    public synchronized void start(InetSocketAddress address, ServerSettings initial) throws ServiceStartException {
+    public synchronized void start(InetSocketAddress address, boolean freeBind, ServerSettings initial)
+            throws ServiceStartException {
         settings = initial;
-        current = bindListener(address);
+        current = bindListener(address, freeBind);
     }
 
-    private Listener bindListener(InetSocketAddress address) throws ServiceStartException {
+    private Listener bindListener(InetSocketAddress address, boolean freeBind) throws ServiceStartException {
         RequestHandler handler = new RequestHandler();
-        ChannelFuture f = bootstrap(handler, DATAGRAM_MAX, address.getAddress()).bind(address).awaitUninterruptibly();
+        Bootstrap b = bootstrap(handler, DATAGRAM_MAX, address.getAddress());
+        if (freeBind) {
+            if (net.datagramChannel() == EpollDatagramChannel.class) {
+                b.option(EpollChannelOption.IP_FREEBIND, true);
+            } else {
+                log.warn("tftp.free-bind needs the Linux epoll transport; binding {} normally", Addresses.format(address));
+            }
+        }
+        ChannelFuture f = b.bind(address).awaitUninterruptibly();
         if (!f.isSuccess()) {
             f.channel().close();
             throw new ServiceStartException(BindFailures.describe(address, "tftp.port", f.cause()), f.cause());
@@ -165,8 +175,8 @@ public final class TftpServer {
     }
 
     /** Moves the request socket; the old one keeps serving its single-port transfers until they end. */
-    public synchronized void rebind(InetSocketAddress address) throws ServiceStartException {
-        Listener next = bindListener(address);
+    public synchronized void rebind(InetSocketAddress address, boolean freeBind) throws ServiceStartException {
+        Listener next = bindListener(address, freeBind);
         Listener old = current;
         current = next;
         old.retired = true;

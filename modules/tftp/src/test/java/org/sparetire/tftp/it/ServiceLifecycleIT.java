@@ -54,6 +54,29 @@ class ServiceLifecycleIT {
     }
 
     @Test
+    void freeBindStartsBeforeTheAddressExistsAndWithoutItStartFailsClearly() throws Exception {
+        // 192.0.2.77 (TEST-NET-1) is on no interface here; nothing is ever sent to it.
+        InetAddress absent = InetAddress.getByName("192.0.2.77");
+        var context = TestServices.context();
+        try {
+            TftpService strict = new TftpService(TftpConfig.defaults(tree("a", "a")).withBind(absent, 0), context);
+            assertThatThrownBy(strict::start).isInstanceOf(ServiceStartException.class)
+                    .hasMessageStartingWith("cannot bind 192.0.2.77:0: no interface has this address");
+            TftpService early = new TftpService(TftpConfig.defaults(tree("b", "b")).withBind(absent, 0)
+                    .withFreeBind(true), context);
+            if (context.net().name().equals("epoll")) {
+                early.start();
+                assertThat(early.health().endpoints().get(0).address().getAddress()).isEqualTo(absent);
+                early.stop(Duration.ZERO);
+            } else {
+                assertThatThrownBy(early::start).isInstanceOf(ServiceStartException.class);
+            }
+        } finally {
+            context.net().close();
+        }
+    }
+
+    @Test
     void reconfigureSwapsTheTreeWithoutDroppingATransferOrRebinding() throws Exception {
         Path a = tree("a", "a");
         Path b = tree("b", "b");
