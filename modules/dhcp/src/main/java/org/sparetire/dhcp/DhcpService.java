@@ -487,7 +487,8 @@ public final class DhcpService implements Service<DhcpConfig> {
         } else {
             detail = "mode=" + config.mode().name().toLowerCase() + " interfaces="
                     + config.interfaces().stream().collect(Collectors.joining(",")) + " requests=" + requests.get()
-                    + " acks=" + acks.get() + (withheld.get() > 0 ? " withheld=" + withheld.get() : "");
+                    + " acks=" + acks.get() + (journal == null ? "" : " fsyncs=" + journal.fsyncs())
+                    + (withheld.get() > 0 ? " withheld=" + withheld.get() : "");
         }
         return new ServiceHealth(state, eps, detail);
     }

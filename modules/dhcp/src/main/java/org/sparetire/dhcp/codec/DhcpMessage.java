@@ -81,7 +81,8 @@ public record DhcpMessage(int op, int htype, int hops, int xid, int secs, int fl
      * names the same client as the bare hardware address, so both kinds of client keep one lease per NIC.
      */
     public String clientKey() {
-        String hw = "hw:" + String.format("%02x", htype) + ":" + chaddr.hex();
+        String hw = "hw:" + Character.forDigit((htype >> 4) & 0xf, 16) + Character.forDigit(htype & 0xf, 16) + ":"
+                + chaddr.hex();
         Octets id = options.get(OptionCatalog.CLIENT_ID);
         if (id != null && id.length() > 0) {
             if (id.length() == chaddr.length() + 1 && id.get(0) == htype
