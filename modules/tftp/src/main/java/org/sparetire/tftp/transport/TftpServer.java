@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -39,6 +40,7 @@ import org.sparetire.core.net.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.codec.Ack;
 import org.sparetire.tftp.codec.Data;
+import org.sparetire.tftp.codec.ErrorPacket;
 import org.sparetire.tftp.codec.MalformedPacketException;
 import org.sparetire.tftp.codec.OptionAck;
 import org.sparetire.tftp.codec.ReadRequest;
@@ -268,11 +270,11 @@ public final class TftpServer {
         } else {
             // RFC 1350 section 4: every reply to a request comes from a new TID, errors included;
             // clients such as commons-net reject an answer from the request port.
-            bootstrap(new io.netty.channel.ChannelInboundHandlerAdapter(), 1024, l.local.getAddress())
+            bootstrap(new ChannelInboundHandlerAdapter(), 1024, l.local.getAddress())
                     .bind(new InetSocketAddress(l.local.getAddress(), 0)).addListener((ChannelFuture f) -> {
                         if (f.isSuccess()) {
                             f.channel().writeAndFlush(TransferContext.datagram(f.channel(),
-                                    new org.sparetire.tftp.codec.ErrorPacket(r.code(), r.message()), peer))
+                                    new ErrorPacket(r.code(), r.message()), peer))
                                     .addListener(w -> f.channel().close());
                         } else {
                             f.channel().close();
