@@ -128,6 +128,10 @@ done
 
 st_rss=$(rss_mib "$st_pid"); rs_rss=$(rss_mib "$rs_pid")
 echo "peak RSS: sparetire ${st_rss} MiB, rsyslog ${rs_rss} MiB"
+# sparetire's own counters tell where a loss happened: "received" short of sent means the kernel dropped
+# (receive buffer full), queue-full means the writer fell behind.
+kill "$st_pid"; wait "$st_pid" 2>/dev/null || true
+grep STOPPED "$work/st/out.log" | sed 's/^/sparetire counters: /' || true
 
 read -r _ st_tcp_got st_tcp_rate <<<"${tcp_rows[0]}"
 read -r _ rs_tcp_got rs_tcp_rate <<<"${tcp_rows[1]}"
@@ -136,7 +140,8 @@ table="$work/table.md"
   echo "\`scripts/bench/syslog/run.sh\` — $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1 | cut -d'"' -f2) vs $(rsyslogd -v | head -1 | awk '{print $1, $2}'), loopback."
   echo "Both collectors receive on 127.0.0.1 with an 8 MiB UDP buffer and write plain files; sparetire"
   echo "writes every message twice (its per-device file and all.log, the defaults), rsyslog once."
-  echo "The C generator (\`loadgen.c\`, sendmmsg) shares the 2 cores with the collector; ~130-byte messages."
+  echo "The C generator (\`loadgen.c\`, sendmmsg, sleeps between batches) shares the 2 cores with the collector;"
+  echo "~130-byte messages."
   echo "The machine is shared: load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg). Rates are offered"
   echo "rates; \"achieved\" is what the generator managed while that collector ran (it slows down when starved of"
   echo "CPU), so compare the two collectors row by row."

@@ -61,6 +61,24 @@ class SyslogServiceIT {
     }
 
     @Test
+    void theLargestDatagramsArriveWholeAmongSmallOnes() throws Exception {
+        try (Collector c = new Collector(dir, "")) {
+            String big = "<13>" + "z".repeat(65_000);
+            String[] burst = new String[40];
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = i % 4 == 0 ? big + i : "<13>small " + i;
+            }
+            c.sendUdp(burst);
+            List<String> lines = c.awaitLines("127.0.0.1.log", burst.length);
+            for (int i = 0; i < burst.length; i++) {
+                String expected = i % 4 == 0 ? "z".repeat(65_000) + i : "small " + i;
+                assertThat(lines.get(i)).endsWith(" user.notice - - " + expected);
+            }
+            assertThat(c.service.counters().truncated.sum()).isZero();
+        }
+    }
+
+    @Test
     void dualStackBindSeesIpv4SendersAsIpv4AndAppliesTheAllowlist() throws Exception {
         try (Collector c = new Collector(dir, "bind: \"::\"\nallow: [127.0.0.0/8, \"::1\"]")) {
             Collector.sendUdp(InetAddress.getByName("127.0.0.1"), c.udpPort(), "<13>over v4");

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -32,6 +33,9 @@ public final class UdpListener implements AutoCloseable {
     /** Linux SOL_SOCKET / SO_RCVBUFFORCE: lets root exceed net.core.rmem_max, as rsyslog's imudp does. */
     private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
 
+    /** Datagrams per recvmmsg call. */
+    private static final int BATCH = 16;
+
     private final Channel channel;
 
     private UdpListener(Channel channel) {
@@ -42,14 +46,19 @@ public final class UdpListener implements AutoCloseable {
             throws ServiceStartException {
         Bootstrap b = new Bootstrap().group(net.group()).channel(net.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, (int) receiveBuffer)
-                // One 64 KiB buffer holds the largest datagram; it is reused for every read (see ReusedBuffer).
+                // One buffer must hold the largest datagram (64 KiB).
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(SyslogConfig.MAX_UDP_PAYLOAD).maxMessagesPerRead(64))
                 .handler(new Handler(intake));  // one per channel: it holds the current burst
         if (EpollDatagramChannel.class.isAssignableFrom(net.datagramChannel())) {
-            // Epoll hands each datagram to the pipeline before reading the next, so one buffer can serve
-            // them all. NIO reads a whole batch first, so it keeps Netty's pooled buffers.
-            b.option(ChannelOption.ALLOCATOR, new ReusedBuffer(SyslogConfig.MAX_UDP_PAYLOAD));
+            // recvmmsg: one system call fetches up to BATCH datagrams, each in its own 64 KiB slot so that even
+            // the largest is never cut. Epoll hands each datagram to the pipeline before reading again, so
+            // one reused buffer serves every read (see ReusedBuffer). NIO reads a whole batch before the
+            // pipeline sees any of it, so it keeps Netty's pooled buffers.
+            b.option(ChannelOption.ALLOCATOR, new ReusedBuffer(SyslogConfig.MAX_UDP_PAYLOAD * BATCH))
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SyslogConfig.MAX_UDP_PAYLOAD)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(SyslogConfig.MAX_UDP_PAYLOAD * BATCH).maxMessagesPerRead(16));
         }
         Channel ch;
         try {
