@@ -11,9 +11,10 @@ import org.sparetire.testkit.NetNamespace;
 import org.sparetire.testkit.PeerProgram;
 
 /**
- * The technician's laptop, rebuilt in namespaces: the server's default route leaves by "wifi0", the bench
- * faces "eth0s", and a third interface "oth0" is up with an address in a configured subnet but is not in
- * dhcp.interfaces. A client on the bench gets a lease; a client on oth0 gets nothing; and not a single
+ * The technician's laptop, rebuilt in namespaces: the server's default route leaves by "wifi0", two benches
+ * face "eth0s" and "eth1s", and "oth0" is up with an address in a configured subnet but is not in
+ * dhcp.interfaces. Each bench client gets a lease from its own interface's subnet (the replies left by the
+ * interface the request came in on); a client on oth0 or on the Wi-Fi side gets nothing; and not a single
  * packet leaves by the default-route interface while the server probes, offers and acknowledges.
  */
 class InterfaceSafetyIT {
@@ -34,7 +35,8 @@ class InterfaceSafetyIT {
             NetNamespace bench = nss.create("lbench");
             NetNamespace wifi = nss.create("lwifi");
             NetNamespace other = nss.create("loth");
-            for (NetNamespace ns : new NetNamespace[] {srv, bench, wifi, other}) {
+            NetNamespace bench2 = nss.create("lbench2");
+            for (NetNamespace ns : new NetNamespace[] {srv, bench, wifi, other, bench2}) {
                 // No IPv6 chatter (router solicitations, MLD), so the packet counters below count only IPv4.
                 ns.exec(Duration.ofSeconds(5), "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1").assertSuccess();
                 ns.exec(Duration.ofSeconds(5), "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1").assertSuccess();
@@ -44,16 +46,19 @@ class InterfaceSafetyIT {
                     .assertSuccess();
             Namespaces.link(srv, "eth0s", "10.77.1.1/24", bench, "cli0", null);
             Namespaces.link(srv, "oth0", "10.79.0.1/24", other, "cli1", null);
+            Namespaces.link(srv, "eth1s", "10.77.2.1/24", bench2, "cli2", null);
 
             String config = """
                     dhcp:
                       enabled: true
-                      interfaces: [eth0s]
+                      interfaces: [eth0s, eth1s]
                       rogue-check: {action: warn, wait: 500ms}
                       lease-file: leases
                       subnets:
                         - network: 10.77.1.0/24
                           ranges: [{from: 10.77.1.100, to: 10.77.1.150}]
+                        - network: 10.77.2.0/24
+                          ranges: [{from: 10.77.2.100, to: 10.77.2.150}]
                         - network: 10.79.0.0/24
                           ranges: [{from: 10.79.0.100, to: 10.79.0.150}]
                         - network: 10.78.0.0/24
@@ -68,6 +73,14 @@ class InterfaceSafetyIT {
                 Map<String, String> v = UdhcpcIT.vars(dir.resolve("event-bound"));
                 assertThat(v.get("ip")).startsWith("10.77.1.");
                 assertThat(v.get("serverid")).isEqualTo("10.77.1.1");
+
+                // A second bench on a second configured interface: same port 67, its own subnet, its own answers.
+                PeerProgram.Result ok2 = bench2.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli2", "-f", "-q",
+                        "-n", "-t", "4", "-T", "1", "-s", script.toString());
+                assertThat(ok2.exitCode()).as(ok2.describe() + "\n" + server.output()).isZero();
+                Map<String, String> v2 = UdhcpcIT.vars(dir.resolve("event-bound"));
+                assertThat(v2.get("ip")).startsWith("10.77.2.");
+                assertThat(v2.get("serverid")).isEqualTo("10.77.2.1");
 
                 PeerProgram.Result ignored = other.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli1", "-f",
                         "-q", "-n", "-t", "2", "-T", "1", "-s", script.toString());
