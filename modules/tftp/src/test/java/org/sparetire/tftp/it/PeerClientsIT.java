@@ -148,6 +148,17 @@ class PeerClientsIT {
         assertThat(sha(inbox.resolve("atftp-up.bin"))).isEqualTo(imageSha);
     }
 
+    @Test
+    void atftpUploadsWithAWindow() throws Exception {
+        Path atftp = PeerProgram.require("atftp", "atftp");
+        PeerProgram.run(LIMIT, atftp.toString(), "--option", "blksize 1468", "--option", "windowsize 8", "-p", "-r",
+                "atftp-win.bin", "-l", root.resolve("image.bin").toString(), "127.0.0.1", port()).assertSuccess();
+        assertThat(sha(inbox.resolve("atftp-win.bin"))).isEqualTo(imageSha);
+        TransferFinished f = server.events.await(TransferFinished.class,
+                e -> e.file().equals("atftp-win.bin"), Duration.ofSeconds(5));
+        assertThat(f.options()).containsEntry("windowsize", "8");
+    }
+
     @ParameterizedTest(name = "busybox tftp -b {0}")
     @ValueSource(ints = {512, 1468, 8192})
     void busyboxGetsAndPuts(int blksize) throws Exception {
