@@ -12,6 +12,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,6 +45,8 @@ public final class DhcpTransport {
     /** asm-generic/socket.h. */
     private static final int SOL_SOCKET = 1;
     private static final int SO_BINDTODEVICE = 25;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final boolean ROOT = "root".equals(ProcessHandle.current().info().user().orElse(""));
     /** IFNAMSIZ: interface names are at most 15 bytes plus NUL. */
     private static final int IFNAMSIZ = 16;
     /** Bytes of kernel receive queue per socket (capped by net.core.rmem_max). */
@@ -144,7 +147,12 @@ public final class DhcpTransport {
         ByteBuffer name = ByteBuffer.allocateDirect(IFNAMSIZ);
         name.put(ifaceName.getBytes(StandardCharsets.US_ASCII));
         name.position(0).limit(IFNAMSIZ);
-        return new Bootstrap().group(loop).channel(net.datagramChannel())
+        Bootstrap b = new Bootstrap();
+        if (ROOT) {
+            // net.core.rmem_max (often 208 KiB: a few hundred DHCP datagrams) caps SO_RCVBUF; root may go past it.
+            b.option(new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE), RECEIVE_BUFFER);
+        }
+        return b.group(loop).channel(net.datagramChannel())
                 .option(new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ), name)
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
