@@ -41,7 +41,16 @@ class ServeProcessIT {
     }
 
     private Process serve(Path log, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "serve"));
+        return serve("DEFAULT", log, extra);
+    }
+
+    private Process serve(String hangupDisposition, Path log, String... extra) throws IOException {
+        // A parent that ignores SIGHUP (nohup, some CI runners) passes that on and the JVM keeps it
+        // ignored; perl restores the default so this test sees what a shell user sees.
+        Path perl = PeerProgram.require("perl", "perl-base");
+        List<String> command = new ArrayList<>(List.of(perl.toString(), "-e",
+                "$SIG{HUP} = '" + hangupDisposition + "'; exec @ARGV or die",
+                "java", "-jar", JAR.toString(), "serve"));
         command.addAll(List.of(extra));
         return new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -122,6 +131,20 @@ class ServeProcessIT {
             assertThat(p.exitValue()).isEqualTo(ExitCodes.SERVICE_FAILED);
             assertThat(Files.readString(log)).contains("tftp: cannot bind 127.0.0.1:" + squatter.getLocalPort()
                     + ": address already in use");
+        }
+    }
+
+    @Test
+    void startedUnderNohupItSaysThatSighupCannotReachIt() throws Exception {
+        Path log = work.resolve("nohup.log");
+        Process p = serve("IGNORE", log, "--tftp-port", "0", "--syslog-port", "0", "--web-port", "0",
+                "--pid-file", work.resolve("n.pid").toString());
+        try {
+            String text = awaitLine(log, "ready in", p);
+            assertThat(text).contains("SIGHUP cannot reach this process (started under nohup?)");
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
         }
     }
 

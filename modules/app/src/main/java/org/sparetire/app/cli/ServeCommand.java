@@ -90,7 +90,10 @@ public final class ServeCommand implements Callable<Integer> {
         writePidFile();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Signals.onHangup(appliance::reload);
+        if (!Signals.onHangup(appliance::reload)) {
+            log.warn("SIGHUP cannot reach this process (started under nohup?): `sparetire reload` will not work; "
+                    + "reload from the dashboard's Config page, or restart to apply config changes");
+        }
         TerminalDisplay display = startTerminalDisplay(appliance);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (display != null) {

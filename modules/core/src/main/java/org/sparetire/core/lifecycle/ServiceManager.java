@@ -140,7 +140,11 @@ public final class ServiceManager implements AutoCloseable {
             ReloadReport report = apply(staged);
             report.changes().forEach(c -> log.info("reload: {}", c));
             return report;
-        }, lifecycleThread);
+        }, lifecycleThread).whenComplete((report, failure) -> {
+            if (failure != null) {
+                log.error("reload failed, the running configuration stays: {}", failure.toString());
+            }
+        });
     }
 
     /** Stops every running service in reverse start order, each with the configured grace period. */
