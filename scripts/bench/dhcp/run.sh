@@ -166,6 +166,8 @@ done
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (8 s of other clients)."
     echo "Load average when the run started: $LOAD. Reproduce: \`sudo scripts/bench/dhcp/run.sh\`."
     echo
+    echo "Cells: achieved exchanges/s (REQUESTs that got no ACK within perfdhcp's 1 s drop time)."
+    echo
     echo "| offered rate | sparetire | dnsmasq 2.90 | Kea 2.2 memfile (1 thread) |"
     echo "|---:|---:|---:|---:|"
     for rate in $RATES; do
