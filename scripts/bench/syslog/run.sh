@@ -5,7 +5,7 @@
 # TCP_COUNT octet-counted messages flat out and we time until the last line is on disk.
 # Each collector runs with its own config, files and pid; both are stopped by PID at the end.
 #   scripts/bench/syslog/run.sh            (writes the table into docs/benchmarks.md)
-#   RATES="50000 100000" SECONDS_PER_RATE=2 TCP_COUNT=500000 scripts/bench/syslog/run.sh
+#   RATES="50000 100000" SECONDS_PER_RATE=2 TCP_COUNT=500000 REPEAT=3 WRITE_DOCS=0 scripts/bench/syslog/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -13,6 +13,7 @@ rates="${RATES:-50000 100000 200000 400000 800000}"
 per_rate="${SECONDS_PER_RATE:-2}"
 tcp_count="${TCP_COUNT:-1000000}"
 write_docs="${WRITE_DOCS:-1}"
+repeat="${REPEAT:-3}"
 
 work="$(mktemp -d)"
 pids=()
@@ -75,17 +76,20 @@ for _ in $(seq 1 300); do grep -q READY "$work/st/out.log" 2>/dev/null && break;
 grep -q READY "$work/st/out.log" || { cat "$work/st/out.log"; exit 1; }
 for _ in $(seq 1 100); do ss -lun | grep -q ":$rs_udp " && break; sleep 0.1; done
 
-count() { [[ -f "$1" ]] && grep -c -F -- "$2 seq=" "$1" || echo 0; }
+size() { [[ -f "$1" ]] && stat -c %s "$1" || echo 0; }
+# Lines with the tag written after byte offset $3 (only the new part of the file is scanned, so polling
+# stays cheap however large the file has grown).
+count() { [[ -f "$1" ]] && tail -c +"$(( $3 + 1 ))" "$1" | grep -c -F -- "$2 seq=" || echo 0; }
 
 # Waits until the collector has written `want` lines with the tag, or its count stops moving for 2 s.
 settle() {
-  local file=$1 tag=$2 want=$3 last=-1 same=0 n
-  for _ in $(seq 1 600); do
-    n=$(count "$file" "$tag")
+  local file=$1 tag=$2 want=$3 from=${4:-0} last=-1 same=0 n
+  for _ in $(seq 1 1200); do
+    n=$(count "$file" "$tag" "$from")
     [[ "$n" -ge "$want" ]] && { echo "$n"; return; }
-    if [[ "$n" == "$last" ]]; then same=$((same + 1)); [[ $same -ge 20 ]] && { echo "$n"; return; }; else same=0; fi
+    if [[ "$n" == "$last" ]]; then same=$((same + 1)); [[ $same -ge 40 ]] && { echo "$n"; return; }; else same=0; fi
     last=$n
-    sleep 0.1
+    sleep 0.05
   done
   echo "$n"
 }
@@ -96,34 +100,54 @@ rss_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 "$work/loadgen" udp "$st_udp" 50000 100000 warmup >/dev/null; settle "$st_file" warmup 100000 >/dev/null
 "$work/loadgen" udp "$rs_udp" 50000 100000 warmup >/dev/null; settle "$rs_file" warmup 100000 >/dev/null
 
+# Each cell is the best of $repeat runs (lowest loss, then highest achieved rate), the two collectors
+# alternating, because other work on a shared machine can stall either one for a moment.
 rows=()
 for rate in $rates; do
   n=$((rate * per_rate))
   line="| $rate | $n"
-  for who in st rs; do
-    if [[ $who == st ]]; then port=$st_udp; file=$st_file; else port=$rs_udp; file=$rs_file; fi
-    tag="udp-$who-$rate"
-    sent=$("$work/loadgen" udp "$port" "$rate" "$n" "$tag")
-    got=$(settle "$file" "$tag" "$n")
-    loss=$(python3 -c "print(f'{100*($n-$got)/$n:.2f}')")
-    actual=$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$sent")
-    echo "udp $who offered=$rate achieved=$actual sent=$n written=$got loss=${loss}%"
-    line+=" | $actual | $got | $loss %"
+  declare -A best_got=() best_loss=() best_rate=() worst_loss=()
+  for ((rep = 1; rep <= repeat; rep++)); do
+    for who in st rs; do
+      if [[ $who == st ]]; then port=$st_udp; file=$st_file; else port=$rs_udp; file=$rs_file; fi
+      tag="udp-$who-$rate-$rep"
+      from=$(size "$file")
+      sent=$("$work/loadgen" udp "$port" "$rate" "$n" "$tag")
+      got=$(settle "$file" "$tag" "$n" "$from")
+      loss=$(python3 -c "print(f'{100*($n-$got)/$n:.2f}')")
+      actual=$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$sent")
+      echo "udp $who offered=$rate run=$rep achieved=$actual sent=$n written=$got loss=${loss}%"
+      if [[ -z "${worst_loss[$who]:-}" ]] || python3 -c "import sys; sys.exit(0 if $loss > ${worst_loss[$who]} else 1)"; then
+        worst_loss[$who]=$loss
+      fi
+      if [[ -z "${best_got[$who]:-}" ]] || python3 -c "import sys; sys.exit(0 if ($loss, -$actual) < (${best_loss[$who]}, -${best_rate[$who]}) else 1)"; then
+        best_got[$who]=$got; best_loss[$who]=$loss; best_rate[$who]=$actual
+      fi
+    done
   done
+  for who in st rs; do
+    line+=" | ${best_rate[$who]} | ${best_got[$who]} | ${best_loss[$who]} % (worst ${worst_loss[$who]} %)"
+  done
+  unset best_got best_loss best_rate worst_loss
   rows+=("$line |")
 done
 
 tcp_rows=()
 for who in st rs; do
   if [[ $who == st ]]; then port=$st_tcp; file=$st_file; else port=$rs_tcp; file=$rs_file; fi
-  tag="tcp-$who"
-  t0=$(date +%s%N)
-  timeout 120 "$work/loadgen" tcp "$port" "$tcp_count" "$tag" >/dev/null || true
-  got=$(settle "$file" "$tag" "$tcp_count")
-  t1=$(date +%s%N)
-  rate=$(python3 -c "print(round($got / (($t1 - $t0) / 1e9)))")
-  echo "tcp $who sent=$tcp_count written=$got msgs/s=$rate"
-  tcp_rows+=("$who $got $rate")
+  best_rate=0; best_got=0
+  for ((rep = 1; rep <= repeat; rep++)); do
+    tag="tcp-$who-$rep"
+    from=$(size "$file")
+    t0=$(date +%s%N)
+    timeout 120 "$work/loadgen" tcp "$port" "$tcp_count" "$tag" >/dev/null || true
+    got=$(settle "$file" "$tag" "$tcp_count" "$from")
+    t1=$(date +%s%N)
+    r=$(python3 -c "print(round($got / (($t1 - $t0) / 1e9)))")
+    echo "tcp $who run=$rep sent=$tcp_count written=$got msgs/s=$r"
+    if [[ $got -gt $best_got || ( $got -eq $best_got && $r -gt $best_rate ) ]]; then best_got=$got; best_rate=$r; fi
+  done
+  tcp_rows+=("$who $best_got $best_rate")
 done
 
 st_rss=$(rss_mib "$st_pid"); rs_rss=$(rss_mib "$rs_pid")
@@ -144,7 +168,9 @@ table="$work/table.md"
   echo "~130-byte messages."
   echo "The machine is shared: load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg). Rates are offered"
   echo "rates; \"achieved\" is what the generator managed while that collector ran (it slows down when starved of"
-  echo "CPU), so compare the two collectors row by row."
+  echo "CPU), so compare the two collectors row by row. Each cell is the best of $repeat runs, the collectors"
+  echo "alternating (lowest loss, then highest achieved rate; TCP: highest rate); the worst run's loss is"
+  echo "shown beside it."
   echo
   echo "| offered UDP msgs/s | sent | achieved → sparetire | sparetire written | sparetire loss | achieved → rsyslog | rsyslog written | rsyslog loss |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
