@@ -10,7 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparetire.testkit.NetNamespace;
 import org.sparetire.testkit.PeerProgram;
 
-/** dnsmasq plays the DHCP server somebody else already runs on the bench segment. */
+/**
+ * dnsmasq plays the DHCP server somebody else already runs on the bench segment. It pings an address for
+ * 3 s before its first offer, so the probe here listens 6 s: margin for a loaded CI machine.
+ */
 class RogueServerIT {
     @TempDir
     Path dir;
@@ -38,11 +41,11 @@ class RogueServerIT {
                     "--pid-file=", "--dhcp-range=10.77.0.150,10.77.0.160,1h",
                     "--dhcp-leasefile=" + dir.resolve("dnsmasq.leases"))) {
                 Thread.sleep(500);
-                try (ServerProcess warned = ServerProcess.start(srv, dir.resolve("warn"), CONFIG.formatted("warn", "4s"))) {
+                try (ServerProcess warned = ServerProcess.start(srv, dir.resolve("warn"), CONFIG.formatted("warn", "6s"))) {
                     assertThat(warned.output()).contains("WARNING another DHCP server answers on srv0: 10.77.0.2")
                             .contains("use dhcp.mode: proxy");
                 }
-                assertThatThrownBy(() -> ServerProcess.start(srv, dir.resolve("refuse"), CONFIG.formatted("refuse", "4s")))
+                assertThatThrownBy(() -> ServerProcess.start(srv, dir.resolve("refuse"), CONFIG.formatted("refuse", "6s")))
                         .isInstanceOf(ServerProcess.StartFailed.class)
                         .hasMessageContaining("another DHCP server answers on srv0: 10.77.0.2")
                         .hasMessageContaining("refusing to start");
