@@ -40,7 +40,11 @@ class RogueServerIT {
                     "--port=0", "--conf-file=/dev/null", "--interface=oth0", "--bind-interfaces", "--user=root",
                     "--pid-file=", "--dhcp-range=10.77.0.150,10.77.0.160,1h",
                     "--dhcp-leasefile=" + dir.resolve("dnsmasq.leases"))) {
-                Thread.sleep(500);
+                long ready = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (!dnsmasq.output().contains("DHCP, sockets bound") && System.nanoTime() < ready) {
+                    Thread.sleep(50);
+                }
+                assertThat(dnsmasq.output()).as("dnsmasq did not come up").contains("DHCP, sockets bound");
                 try (ServerProcess warned = ServerProcess.start(srv, dir.resolve("warn"), CONFIG.formatted("warn", "6s"))) {
                     assertThat(warned.output()).contains("WARNING another DHCP server answers on srv0: 10.77.0.2")
                             .contains("use dhcp.mode: proxy");
