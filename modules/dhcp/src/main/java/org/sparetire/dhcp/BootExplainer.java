@@ -97,8 +97,9 @@ public final class BootExplainer {
     public static Explanation explain(DhcpConfig config, Query q) throws MalformedPacketException {
         DhcpMessage request = q.packetHex() != null ? DhcpCodec.decode(Octets.parseHex(q.packetHex()).toByteArray())
                 : build(q);
+        // Like the server: the relay's giaddr picks the subnet of a relayed request.
         Optional<Subnet> subnet = q.network() != null ? config.subnetFor(q.network())
-                : config.subnets().stream().findFirst();
+                : request.relayed() ? config.subnetFor(request.giaddr()) : config.subnets().stream().findFirst();
         InetAddress server = subnet.map(BootExplainer::serverAddressFor).orElse(DhcpMessage.ipv4(192, 0, 2, 1));
         Cidr net = subnet.map(Subnet::network).orElse(new Cidr(server, 24));
         Ingress in = new Ingress("explain", server, net, new InetSocketAddress(DhcpMessage.ZERO, 68),
