@@ -126,8 +126,9 @@ public final class DhcpService implements Service<DhcpConfig> {
                 c.interfaces(), j.loaded().leases().size(), c.leaseFile());
     }
 
-    private static List<LocalInterfaces.Ipv4> resolve(DhcpConfig c) throws ServiceStartException {
+    private List<LocalInterfaces.Ipv4> resolve(DhcpConfig c) throws ServiceStartException {
         List<LocalInterfaces.Ipv4> out = new ArrayList<>();
+        List<String> defaultRoute = LocalInterfaces.defaultRouteInterfaces();
         for (String name : c.interfaces()) {
             if (!LocalInterfaces.exists(name)) {
                 throw new ServiceStartException("interface " + name + " does not exist (dhcp.interfaces)");
@@ -137,6 +138,13 @@ public final class DhcpService implements Service<DhcpConfig> {
             if (c.mode() == DhcpConfig.Mode.SERVER && c.subnetFor(ip.address()).isEmpty()) {
                 log.warn("dhcp: interface {} ({}) is in none of dhcp.subnets; only relayed requests are served there",
                         name, ip.network());
+            }
+            if (defaultRoute.contains(name) && c.mode() == DhcpConfig.Mode.SERVER) {
+                // Configured on purpose, so not refused (quick mode refuses it); but say it loudly.
+                String msg = "interface " + name + " carries the default route: leases handed out there reach "
+                        + "whatever network it joins (use a dedicated interface, or dhcp.mode: proxy)";
+                log.warn("dhcp: {}", msg);
+                context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
             }
             out.add(ip);
         }
