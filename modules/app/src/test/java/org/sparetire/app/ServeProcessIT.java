@@ -149,6 +149,15 @@ class ServeProcessIT {
     }
 
     @Test
+    void quickDhcpRefusesAnInterfaceThatDoesNotExist() throws Exception {
+        Path log = work.resolve("quick.log");
+        Process p = serve(log, "--dhcp-on", "nosuchif0", "--pid-file", work.resolve("q.pid").toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(ExitCodes.CONFIG_INVALID);
+        assertThat(Files.readString(log)).contains("command line --dhcp-on: interface nosuchif0 does not exist");
+    }
+
+    @Test
     void anInvalidConfigExitsThreeWithItsPosition() throws Exception {
         Path config = Files.writeString(work.resolve("bad.yaml"), "tftp:\n  port: 69\n  colour: blue\n");
         Path log = work.resolve("bad.log");

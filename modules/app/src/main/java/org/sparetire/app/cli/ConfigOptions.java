@@ -28,6 +28,12 @@ public final class ConfigOptions {
     @Option(names = "--syslog-port", paramLabel = "PORT", description = "Syslog UDP port (syslog.udp.port).")
     String syslogPort;
 
+    @Option(names = "--syslog-dir", paramLabel = "DIR", description = "File syslog messages under DIR (syslog.directory).")
+    String syslogDir;
+
+    @Option(names = "--syslog-tcp", description = "Also accept syslog over TCP (syslog.tcp.enabled: true).")
+    boolean syslogTcp;
+
     @Option(names = "--no-syslog", description = "Do not run the syslog collector (syslog.enabled: false).")
     boolean noSyslog;
 
@@ -53,6 +59,12 @@ public final class ConfigOptions {
         }
         if (syslogPort != null) {
             o.set("syslog.udp.port", syslogPort, "--syslog-port");
+        }
+        if (syslogDir != null) {
+            o.set("syslog.directory", Path.of(syslogDir).toAbsolutePath().toString(), "--syslog-dir");
+        }
+        if (syslogTcp) {
+            o.set("syslog.tcp.enabled", "true", "--syslog-tcp");
         }
         if (noSyslog) {
             o.set("syslog.enabled", "false", "--no-syslog");

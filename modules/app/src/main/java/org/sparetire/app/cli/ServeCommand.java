@@ -8,12 +8,15 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
+import java.util.List;
 import org.sparetire.app.ExitCodes;
 import org.sparetire.app.LoggingControl;
 import org.sparetire.app.RunningAppliance;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigException;
 import org.sparetire.core.config.ConfigProblem;
+import org.sparetire.core.config.Position;
+import org.sparetire.dhcp.DhcpQuickMode;
 import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.StartupFailure;
 import org.sparetire.core.time.Clock;
@@ -36,6 +39,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log at debug level (one line per packet decision).")
     boolean verbose;
 
+    @Option(names = "--dhcp-on", paramLabel = "IFACE",
+            description = {"Quick DHCP on one bench interface: subnet, pool and next-server come from IFACE's own address.",
+                "Refuses an interface without IPv4, and the default route's interface unless --force."})
+    String dhcpOn;
+
+    @Option(names = "--force", description = "With --dhcp-on: allow the interface that carries the default route.")
+    boolean force;
+
     @Option(names = "--exit-when-ready", hidden = true,
             description = "Stop as soon as every socket is bound (start-up benchmark, class-data-sharing training run).")
     boolean exitWhenReady;
@@ -57,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AppConfig loaded;
         try {
-            loaded = config.load();
+            loaded = load();
         } catch (ConfigException e) {
             for (ConfigProblem p : e.problems()) {
                 spec.commandLine().getErr().println(p);
@@ -69,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
         log.info("sparetire {} starting with {}", org.sparetire.app.Version.current(), loaded.source());
 
         ServiceManager.ConfigSource reloadSource = () -> {
-            AppConfig staged = config.load();
+            AppConfig staged = load();
             LoggingControl.apply(staged.core(), verbose);
             return staged;
         };
@@ -107,6 +118,19 @@ public final class ServeCommand implements Callable<Integer> {
         }, "sparetire-shutdown"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** The config file (or the embedded default) with the command line's overrides and quick DHCP mode applied. */
+    private AppConfig load() throws ConfigException {
+        AppConfig loaded = config.load();
+        if (dhcpOn == null) {
+            return loaded;
+        }
+        try {
+            return DhcpQuickMode.applyTo(loaded, dhcpOn, force);
+        } catch (DhcpQuickMode.Refused e) {
+            throw new ConfigException(List.of(new ConfigProblem(Position.commandLine("--dhcp-on"), e.getMessage())));
+        }
     }
 
     /**
