@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparetire", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "All-in-one network boot appliance: DHCP, TFTP and syslog from one YAML file.",
         subcommands = {ServeCommand.class, CheckCommand.class, ReloadCommand.class, TftpCommand.class,
-                DhcpCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+                DhcpCommand.class, DhcpCommand.Leases.class, VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -96,6 +96,14 @@ class CheckCommandTest {
     }
 
     @Test
+    void leasesIsATopLevelCommandToo() throws Exception {
+        Path journal = Files.writeString(dir.resolve("leases.journal"), "");
+        Path file = write("leases.yaml", "tftp:\n  root: tftpboot\n");
+        Run run = run("leases", "-c", file.toString(), "--file", journal.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("check", "--no-such-flag").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run("frobnicate").exitCode()).isEqualTo(ExitCodes.USAGE);
