@@ -105,7 +105,11 @@ class HttpEdgeIT {
     void stopLetsAReloadInFlightAnswerWithinTheGrace() throws Exception {
         CompletableFuture<ReloadReport> slow = new CompletableFuture<>();
         FakeAppliance appliance = new FakeAppliance("web:\n  port: 0\n");
-        appliance.reloadOverride = () -> slow;
+        java.util.concurrent.CountDownLatch reloadAsked = new java.util.concurrent.CountDownLatch(1);
+        appliance.reloadOverride = () -> {
+            reloadAsked.countDown();
+            return slow;
+        };
         int port = start(appliance);
         RawHttp.Reply session = RawHttp.send(port, "GET", "/api/session", Map.of("Host", "localhost"), null);
         String cookie = session.headers().get("set-cookie").split(";")[0];
@@ -118,10 +122,10 @@ class HttpEdgeIT {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!inFlight() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        // The session request may still count as in flight for a moment after its answer arrived, so wait
+        // for the reload itself to be under way rather than for the in-flight counter.
+        assertThat(reloadAsked.await(15, TimeUnit.SECONDS)).as("the reload request reached the appliance").isTrue();
+        assertThat(inFlight()).isTrue();
         CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)
                 .execute(() -> slow.complete(new ReloadReport(true, List.of(), List.of("tftp: reconfigured"))));
         long t0 = System.nanoTime();
