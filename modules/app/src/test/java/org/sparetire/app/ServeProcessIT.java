@@ -140,8 +140,9 @@ class ServeProcessIT {
         Process p = serve("IGNORE", log, "--tftp-port", "0", "--syslog-port", "0", "--web-port", "0",
                 "--pid-file", work.resolve("n.pid").toString());
         try {
-            String text = awaitLine(log, "ready in", p);
-            assertThat(text).contains("SIGHUP cannot reach this process (started under nohup?)");
+            awaitLine(log, "ready in", p);
+            assertThat(awaitLine(log, "SIGHUP cannot reach", p))
+                    .contains("SIGHUP cannot reach this process (started under nohup?): `sparetire reload` will not work");
         } finally {
             p.destroy();
             p.waitFor(30, TimeUnit.SECONDS);
