@@ -81,6 +81,13 @@ final class DashboardControl implements ApplianceControl {
         return manager().requestReload(reloadSource);
     }
 
+    @Override
+    public LeaseRelease releaseLease(String mac) {
+        return running("dhcp", DhcpService.class)
+                .map(d -> d.release(mac) ? LeaseRelease.RELEASED : LeaseRelease.NOT_FOUND)
+                .orElse(LeaseRelease.UNSUPPORTED);
+    }
+
     /** Messages the collector lost: over a sender's rate, queue full, or a full disk. */
     @Override
     public OptionalLong syslogDropped() {

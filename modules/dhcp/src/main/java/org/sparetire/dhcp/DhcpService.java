@@ -1,11 +1,17 @@
 package org.sparetire.dhcp;
 
+import java.util.Optional;
+
+import java.time.Instant;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -225,6 +231,37 @@ public final class DhcpService implements Service<DhcpConfig> {
                 context.events().publish(new LeaseEvent(context.clock().now(), LeaseEventKind.EXPIRED, l.mac(), null,
                         l.address(), l.hostname(), null, -1, null, null, null, l.expires(), null, null));
             }
+        }
+    }
+
+    /**
+     * Ends the lease a MAC holds now, as if the client had released it: journalled, logged and announced
+     * on the event stream. Runs on the transport's thread like every other change to the table.
+     *
+     * @return true when a bound lease was released
+     */
+    public boolean release(String mac) {
+        DhcpResponder r = responder;
+        LeaseJournal j = journal;
+        if (r == null || j == null) {
+            return false;
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        transport.execute(() -> {
+            Instant now = context.clock().now();
+            Optional<Lease> released = r.releaseByOperator(mac, now);
+            released.ifPresent(l -> {
+                j.append(List.of(l));
+                log.info("dhcp released by operator mac={} ip={}", l.mac(), l.address().getHostAddress());
+                context.events().publish(new LeaseEvent(now, LeaseEventKind.RELEASED, l.mac(), null, l.address(),
+                        l.hostname(), null, -1, null, null, null, null, null, null));
+            });
+            done.complete(released.isPresent());
+        });
+        try {
+            return done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return false;
         }
     }
 

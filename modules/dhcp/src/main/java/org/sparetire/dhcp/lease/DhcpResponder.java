@@ -70,6 +70,23 @@ public final class DhcpResponder {
         return table.sweep(now);
     }
 
+    /**
+     * An operator ends a client's lease now (the dashboard's release button), as if the client had sent
+     * DHCPRELEASE: the address goes back to the pool and stays remembered for that client.
+     *
+     * @return the released lease, for the journal, or empty when the MAC holds no bound lease
+     */
+    public Optional<Lease> releaseByOperator(String mac, Instant now) {
+        for (Lease lease : table.all()) {
+            if (lease.mac().equalsIgnoreCase(mac) && lease.state() == LeaseState.BOUND && lease.activeAt(now)) {
+                Lease released = lease.with(LeaseState.RELEASED, now);
+                table.record(released);
+                return Optional.of(released);
+            }
+        }
+        return Optional.empty();
+    }
+
     public Step onPacket(DhcpMessage req, Ingress in, Instant now) {
         this.now = now;
         if (req.op() != DhcpMessage.BOOTREQUEST) {

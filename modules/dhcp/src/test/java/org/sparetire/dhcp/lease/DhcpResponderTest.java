@@ -185,6 +185,20 @@ class DhcpResponderTest {
     }
 
     @Test
+    void operatorReleaseFreesTheAddressAndKeepsItForTheSameClient() {
+        DhcpMessage offer = offer("52:54:00:00:00:01");
+        select("52:54:00:00:00:01", offer);
+        assertThat(responder.releaseByOperator("52:54:00:00:00:99", clock.now())).isEmpty();
+        assertThat(responder.releaseByOperator("52:54:00:00:00:01", clock.now())).hasValueSatisfying(l -> {
+            assertThat(l.state()).isEqualTo(LeaseState.RELEASED);
+            assertThat(l.address()).isEqualTo(offer.yiaddr());
+        });
+        assertThat(responder.table().holderOf(offer.yiaddr(), clock.now())).isEmpty();
+        assertThat(responder.releaseByOperator("52:54:00:00:00:01", clock.now())).as("already released").isEmpty();
+        assertThat(offer("52:54:00:00:00:01").yiaddr()).isEqualTo(offer.yiaddr());
+    }
+
+    @Test
     void expiredLeaseIsReclaimedAndStillSticky() {
         DhcpMessage offer = offer("52:54:00:00:00:01");
         select("52:54:00:00:00:01", offer);

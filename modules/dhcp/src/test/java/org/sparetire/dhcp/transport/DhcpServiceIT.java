@@ -108,6 +108,12 @@ class DhcpServiceIT {
             LeaseEvent e = events.await(LeaseEvent.class, x -> x.kind() == LeaseEventKind.ACKED, Duration.ofSeconds(5));
             assertThat(e.mac()).isEqualTo("52:54:00:00:00:01");
             assertThat(service.health().detail()).contains("acks=1");
+
+            // The dashboard's release: journalled and announced like a client's DHCPRELEASE.
+            assertThat(service.release("52:54:00:00:00:02")).isFalse();
+            assertThat(service.release("52:54:00:00:00:01")).isTrue();
+            assertThat(service.leases()).noneSatisfy(l -> assertThat(l.state().holdsAddress()).isTrue());
+            events.await(LeaseEvent.class, x -> x.kind() == LeaseEventKind.RELEASED, Duration.ofSeconds(5));
         }
     }
 
