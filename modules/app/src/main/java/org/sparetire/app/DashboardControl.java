@@ -15,6 +15,7 @@ import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.core.net.Addresses;
+import org.sparetire.core.time.Clock;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceManager;
@@ -32,10 +33,12 @@ import org.sparetire.web.ApplianceControl;
  */
 final class DashboardControl implements ApplianceControl {
     private final ServiceManager.ConfigSource reloadSource;
+    private final Clock clock;
     private volatile ServiceManager manager;
 
-    DashboardControl(ServiceManager.ConfigSource reloadSource) {
+    DashboardControl(ServiceManager.ConfigSource reloadSource, Clock clock) {
         this.reloadSource = reloadSource;
+        this.clock = clock;
     }
 
     void attach(ServiceManager manager) {
@@ -103,7 +106,7 @@ final class DashboardControl implements ApplianceControl {
         if (dhcp.isEmpty()) {
             return List.of();
         }
-        Instant now = Instant.now();
+        Instant now = clock.now();
         return dhcp.get().leases().stream()
                 .filter(l -> l.activeAt(now) && l.state() == LeaseState.BOUND)
                 .map(l -> new LeaseEvent(now, LeaseEventKind.ACKED, l.mac(), null, l.address(), l.hostname(), null, -1,
@@ -118,7 +121,7 @@ final class DashboardControl implements ApplianceControl {
         if (dhcp.isEmpty() || config == null) {
             return List.of();
         }
-        Instant now = Instant.now();
+        Instant now = clock.now();
         List<Lease> held = dhcp.get().leases().stream().filter(l -> l.activeAt(now)).toList();
         List<PoolUsage> pools = new ArrayList<>();
         for (DhcpConfig.Subnet subnet : config.section(DhcpConfig.SECTION).subnets()) {

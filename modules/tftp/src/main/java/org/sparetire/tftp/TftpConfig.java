@@ -167,7 +167,8 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
         boolean freeBind = m.bool("free-bind", false);
         int port = m.port("port", 69);
         boolean createRoot = m.bool("create-root", false);
-        Path root = bindDirectory(m, "root", "./tftpboot", createRoot);
+        // A disabled server needs no root yet; enabling it later (reload) checks the folder then.
+        Path root = bindDirectory(m, "root", "./tftpboot", createRoot || !enabled);
         boolean singlePort = m.bool("single-port", false);
         PortRange range = m.value("port-range").flatMap(TftpConfig::portRange).orElse(PortRange.ANY);
         int blksizeMax = m.integer("blksize-max", DEFAULT_BLKSIZE_MAX, 8, 65464);

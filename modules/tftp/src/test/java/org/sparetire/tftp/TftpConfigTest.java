@@ -123,6 +123,13 @@ class TftpConfigTest {
         assertThat(dir.resolve("fresh")).as("binding has no side effects").doesNotExist();
     }
 
+    @Test
+    void aDisabledServerNeedsNoRootYet() throws Exception {
+        TftpConfig c = load("tftp:\n  enabled: false\n  root: not-yet\n");
+        assertThat(c.enabled()).isFalse();
+        assertThat(c.root()).isEqualTo(dir.resolve("not-yet"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "missing root       | tftp:\\n  root: nope                       | 2 | 9  | tftp.root: directory does not exist: ",
