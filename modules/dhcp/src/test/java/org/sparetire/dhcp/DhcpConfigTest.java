@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparetire.core.config.ConfigException;
 import org.sparetire.core.config.ConfigLoader;
+import org.sparetire.core.config.ConfigMapping;
+import org.sparetire.core.config.SectionKey;
 import org.sparetire.core.config.ConfigOverrides;
 import org.sparetire.core.config.ConfigProblem;
 import org.sparetire.core.net.Addresses;
@@ -195,6 +197,10 @@ class DhcpConfigTest {
                 """, 2, 36, "unknown key 'dhcp.subnets[0].rangez' (did you mean 'ranges'?)");
     }
 
+    private static SectionKey<List<String>> otherService(String name) {
+        return new SectionKey<>(name, ConfigMapping::keys);
+    }
+
     static Stream<Path> presets() throws Exception {
         Path dir = Path.of("../../conf/examples");
         try (Stream<Path> s = Files.list(dir)) {
@@ -205,8 +211,10 @@ class DhcpConfigTest {
     @ParameterizedTest
     @MethodSource("presets")
     void shippedPresetsAreValid(Path preset) throws Exception {
-        DhcpConfig c = new ConfigLoader(List.of(DhcpConfig.SECTION)).load(preset, ConfigOverrides.none())
-                .section(DhcpConfig.SECTION);
+        // Presets are whole appliance configs; the other services' sections are the app's to check.
+        List<SectionKey<?>> sections = List.of(DhcpConfig.SECTION, otherService("tftp"), otherService("syslog"),
+                otherService("web"));
+        DhcpConfig c = new ConfigLoader(sections).load(preset, ConfigOverrides.none()).section(DhcpConfig.SECTION);
         assertThat(c.enabled()).isTrue();
         assertThat(c.subnets()).isNotEmpty();
         assertThat(c.classes()).isNotEmpty();
