@@ -26,8 +26,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigOverrides;
-import org.sparetire.core.net.NetRuntime;
-import org.sparetire.core.time.Clock;
 import org.sparetire.testkit.NetNamespace;
 import org.sparetire.testkit.PeerProgram;
 
@@ -94,7 +92,7 @@ class DashboardE2EIT {
                     """.formatted(HOST, device.hostInterface()));
             AppConfig config = Appliance.configLoader().load(configFile, ConfigOverrides.none());
 
-            try (RunningAppliance appliance = startOnEpoll(config);
+            try (RunningAppliance appliance = EpollAppliance.start(config);
                  Browser browser = new Browser(chromedriver, chromium, dir.resolve("chromium-profile"))) {
                 String dashboard = "http://127.0.0.1:" + appliance.health().get("web").port("tcp", "http");
                 int tftpPort = appliance.health().get("tftp").port("udp", "tftp");
@@ -176,24 +174,6 @@ class DashboardE2EIT {
                 browser.open(dashboard + "/config");
                 browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("config-effective")));
                 browser.screenshot("config.png");
-            }
-        }
-    }
-
-    /**
-     * DHCP ties its sockets to the interface, which only the epoll transport can do; the NIO re-run of
-     * the socket tests sets the transport property for the whole JVM, so this test asks for epoll itself.
-     */
-    private static RunningAppliance startOnEpoll(AppConfig config) throws Exception {
-        String previous = System.getProperty(NetRuntime.TRANSPORT_PROPERTY);
-        System.setProperty(NetRuntime.TRANSPORT_PROPERTY, "epoll");
-        try {
-            return RunningAppliance.start(config, Clock.system(), () -> config);
-        } finally {
-            if (previous == null) {
-                System.clearProperty(NetRuntime.TRANSPORT_PROPERTY);
-            } else {
-                System.setProperty(NetRuntime.TRANSPORT_PROPERTY, previous);
             }
         }
     }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigOverrides;
-import org.sparetire.core.time.Clock;
 import org.sparetire.testkit.PeerProgram;
 
 /**
@@ -48,7 +47,7 @@ class DashboardMetricsIT {
                         - network: 127.0.0.0/8
                           ranges: [{from: 127.1.0.1, to: 127.1.0.50}]
                     """.formatted(dhcpClientPort.getLocalPort()), "it.yaml", dir, ConfigOverrides.none());
-            try (RunningAppliance appliance = RunningAppliance.start(config, Clock.system(), () -> config);
+            try (RunningAppliance appliance = EpollAppliance.start(config);
                  DatagramSocket sender = new DatagramSocket()) {
                 int syslogPort = appliance.health().get("syslog").port("udp", "syslog");
                 for (int i = 0; i < 20; i++) {
