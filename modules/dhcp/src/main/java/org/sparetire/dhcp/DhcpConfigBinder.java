@@ -349,16 +349,7 @@ final class DhcpConfigBinder {
                 return Optional.empty();
             }
             String typeKey = keys.get(0);
-            OptionType type = switch (typeKey) {
-                case "ip" -> OptionType.IP_LIST;
-                case "text" -> OptionType.TEXT;
-                case "hex" -> OptionType.HEX;
-                case "u8" -> OptionType.U8;
-                case "u16" -> OptionType.U16;
-                case "u32" -> OptionType.U32;
-                case "sub-options" -> OptionType.SUB_OPTIONS;
-                default -> null;
-            };
+            OptionType type = valueType(typeKey);
             if (type == null) {
                 m.problem(typeKey, "unknown value type '" + typeKey + "' (ip, text, hex, u8, u16, u32, sub-options)");
                 return Optional.empty();
@@ -424,15 +415,8 @@ final class DhcpConfigBinder {
                             continue;
                         }
                         String tk = typeKeys.get(0);
-                        OptionType st = switch (tk) {
-                            case "ip" -> OptionType.IP_LIST;
-                            case "text" -> OptionType.TEXT;
-                            case "hex" -> OptionType.HEX;
-                            case "u8" -> OptionType.U8;
-                            case "u16" -> OptionType.U16;
-                            case "u32" -> OptionType.U32;
-                            default -> null;
-                        };
+                        OptionType st = valueType(tk);
+                        st = st == OptionType.SUB_OPTIONS ? null : st; // option 43 sub-options do not nest
                         if (st == null) {
                             s.problem(tk, "unknown sub-option type '" + tk + "' (ip, text, hex, u8, u16, u32)");
                             continue;
@@ -454,5 +438,19 @@ final class DhcpConfigBinder {
             where.problem(where.path() + ": " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The option value type a YAML key names ({@code ip: [...]}, {@code u16: 1500}), or null. */
+    private static OptionType valueType(String key) {
+        return switch (key) {
+            case "ip" -> OptionType.IP_LIST;
+            case "text" -> OptionType.TEXT;
+            case "hex" -> OptionType.HEX;
+            case "u8" -> OptionType.U8;
+            case "u16" -> OptionType.U16;
+            case "u32" -> OptionType.U32;
+            case "sub-options" -> OptionType.SUB_OPTIONS;
+            default -> null;
+        };
     }
 }
