@@ -70,6 +70,11 @@ class ArchitectureTest {
         assertThat(leaks).isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void theAppLeavesNettyToCore() {
+        assertThat(imports("app").stream().filter(i -> i.target().startsWith("io.netty.")).toList()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"core"})
     void coreKeepsNettyInItsNetworkPackage(String module) {

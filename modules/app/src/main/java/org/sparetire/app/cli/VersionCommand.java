@@ -1,9 +1,9 @@
 package org.sparetire.app.cli;
 
-import io.netty.channel.epoll.Epoll;
 import java.util.concurrent.Callable;
 import org.sparetire.app.ExitCodes;
 import org.sparetire.app.Version;
+import org.sparetire.core.net.NetRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -15,9 +15,9 @@ public final class VersionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().printf("sparetire %s%njava %s (%s)%nnetwork transport: %s%n", Version.current(),
+        spec.commandLine().getOut().printf("sparetire %s%njava %s (%s)%nnetwork transport: %s (auto)%n", Version.current(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                Epoll.isAvailable() ? "epoll (native)" : "nio");
+                NetRuntime.automaticChoice());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

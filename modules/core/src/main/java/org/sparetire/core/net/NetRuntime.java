@@ -65,6 +65,11 @@ public final class NetRuntime implements AutoCloseable {
                 NioDatagramChannel.class, NioServerSocketChannel.class, NioSocketChannel.class);
     }
 
+    /** The transport {@code auto} picks on this machine: {@code epoll} where the native library loads, else {@code nio}. */
+    public static String automaticChoice() {
+        return Epoll.isAvailable() ? "epoll" : "nio";
+    }
+
     /** The transport named by the {@value #TRANSPORT_PROPERTY} system property, for tests. */
     public static NetRuntime fromSystemProperty() {
         return create(System.getProperty(TRANSPORT_PROPERTY, "auto"), 2);
