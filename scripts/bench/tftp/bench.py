@@ -7,6 +7,7 @@ TFTP on port 69, which the namespace gives it without touching the host). Peer s
 time and stopped by PID. Every client run has a time limit; every loop is bounded.
 
   sudo scripts/bench/tftp/bench.py [--runs N] [--write]     (--write updates docs/benchmarks.md)
+  sudo scripts/bench/tftp/bench.py --servers sparetire,tftpd-hpa --rows '65464|concurrent'   (a quick subset)
 """
 import argparse, hashlib, os, re, shutil, signal, socket, statistics, struct, subprocess, sys, tempfile, time
 
@@ -156,6 +157,14 @@ def run_inside(args):
                                "--listen-address=127.0.0.1", "--bind-interfaces", "--tftp-max=300", "--user=root",
                                "--pid-file=", "--log-facility=/dev/null"], False, False),
     ]
+    if args.servers:
+        wanted = args.servers.split(",")
+        servers = [s for s in servers if s.name in wanted]
+    row_filter = re.compile(args.rows) if args.rows else None
+
+    def want(row):
+        return row_filter is None or row_filter.search(row) is not None
+
     curl, atftp, tftp_hpa, busybox = (shutil.which(p) for p in ("curl", "atftp", "tftp", "busybox"))
     rows = {}
     notes = []
@@ -190,20 +199,28 @@ def run_inside(args):
             timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, url + "big.bin"])
             timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, url + "big.bin"])
             for b in (512, 1468, 8192, 65464):
+                if not want("curl lockstep blksize %d (MB/s)" % b):
+                    continue
                 v = download_rate([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, url + "big.bin"], dst, big_sha, args.runs)
                 record("curl lockstep blksize %d (MB/s)" % b, s.name, v)
                 print("  curl blksize %d: %s MB/s" % (b, v), flush=True)
-            v = download_rate([tftp_hpa, "-m", "octet", "127.0.0.1", str(s.port), "-c", "get", "big.bin", dst], dst, big_sha, args.runs)
-            record("tftp-hpa lockstep 512 (MB/s)", s.name, v)
-            v = download_rate([busybox, "tftp", "-g", "-b", "1468", "-r", "big.bin", "-l", dst, "127.0.0.1", str(s.port)],
-                              dst, big_sha, args.runs)
-            record("busybox lockstep 1468 (MB/s)", s.name, v)
+            if want("tftp-hpa lockstep 512 (MB/s)"):
+                v = download_rate([tftp_hpa, "-m", "octet", "127.0.0.1", str(s.port), "-c", "get", "big.bin", dst], dst,
+                                  big_sha, args.runs)
+                record("tftp-hpa lockstep 512 (MB/s)", s.name, v)
+            if want("busybox lockstep 1468 (MB/s)"):
+                v = download_rate([busybox, "tftp", "-g", "-b", "1468", "-r", "big.bin", "-l", dst, "127.0.0.1",
+                                   str(s.port)], dst, big_sha, args.runs)
+                record("busybox lockstep 1468 (MB/s)", s.name, v)
             for w in (4, 8, 16, 64):
-                v = download_rate([atftp, "--option", "blksize 1468", "--option", "windowsize %d" % w, "-g", "-r", "big.bin",
-                                   "-l", dst, "127.0.0.1", str(s.port)], dst, big_sha, args.runs)
-                record("atftp windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
-                print("  atftp window %d: %s MB/s" % (w, v), flush=True)
-                # Ours: 1 JVM, 1 warm-up + runs transfers; median of the transfers' own times.
+                if want("atftp windowsize %d, blksize 1468 (MB/s)" % w):
+                    v = download_rate([atftp, "--option", "blksize 1468", "--option", "windowsize %d" % w, "-g", "-r",
+                                       "big.bin", "-l", dst, "127.0.0.1", str(s.port)], dst, big_sha, args.runs)
+                    record("atftp windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
+                    print("  atftp window %d: %s MB/s" % (w, v), flush=True)
+                if not want("sparetire client windowsize %d, blksize 1468 (MB/s)" % w):
+                    continue
+                # Ours: 1 JVM, 1 warm-up + runs transfers; the best of the transfers' own times.
                 secs, r = timed([java, "-cp", cp, "BenchClient", "127.0.0.1", str(s.port), "get", "big.bin", dst,
                                  "1468", str(w), str(args.runs + 1)])
                 if r.returncode != 0 or sha(dst) != big_sha:
@@ -212,7 +229,9 @@ def run_inside(args):
                     ms = [float(l.split()[0]) for l in r.stdout.decode().split("\n") if l.strip()][1:]
                     v = "%.0f" % (BIG / MB / (min(ms) / 1000))
                 record("sparetire client windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
-            if s.uploads:
+            if not want("curl upload blksize 1468 (MB/s)"):
+                pass
+            elif s.uploads:
                 src = os.path.join(root, "big.bin")
                 times = []
                 for i in range(args.runs):
@@ -229,8 +248,11 @@ def run_inside(args):
                 v = "fail" if None in times else "%.0f" % (BIG / MB / min(times))
             else:
                 v = "n/a (no uploads)"
-            record("curl upload blksize 1468 (MB/s)", s.name, v)
+            if want("curl upload blksize 1468 (MB/s)"):
+                record("curl upload blksize 1468 (MB/s)", s.name, v)
             for n in (50, 200):
+                if not want("%d concurrent curl, 4 MiB each: aggregate MB/s" % n):
+                    continue
                 start = time.monotonic()
                 procs = [subprocess.Popen([curl, "-sS", "--tftp-blksize", "1468", "-o", os.path.join(out, "c%d.bin" % i),
                                            url + "small.bin"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -291,6 +313,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--servers", help="comma-separated subset of sparetire,tftpd-hpa,atftpd,dnsmasq")
+    ap.add_argument("--rows", help="regular expression: only rows whose title matches (time to ready and RSS always)")
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inside:
@@ -304,7 +328,13 @@ def main():
     try:
         cmd = ["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__), "--inside", "--runs", str(args.runs)]
         if args.write:
+            if args.servers or args.rows:
+                sys.exit("--write records the whole table: not with --servers or --rows")
             cmd.append("--write")
+        if args.servers:
+            cmd += ["--servers", args.servers]
+        if args.rows:
+            cmd += ["--rows", args.rows]
         subprocess.run(cmd, check=True, timeout=3600)
     finally:
         subprocess.run(["ip", "netns", "delete", ns])

@@ -86,6 +86,17 @@ public final class BlockSender extends Transfer {
         return out;
     }
 
+    /**
+     * The block the next acknowledgement will most likely ask for (the one after the last sent), so the
+     * transport can read it while the peer is still answering; null once the last block is out.
+     */
+    public Outgoing.Block likelyNext() {
+        if (opening != null) {
+            return sent == 0 && totalBlocks > 0 ? block(1) : null;
+        }
+        return sent < totalBlocks ? block(sent + 1) : null;
+    }
+
     private Outgoing.Block block(long seq) {
         long offset = (seq - 1) * params.blksize();
         int length = (int) Math.min(params.blksize(), size - offset);

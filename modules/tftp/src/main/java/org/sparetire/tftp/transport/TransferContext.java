@@ -16,6 +16,7 @@ import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.event.TransferProgress;
 import org.sparetire.core.event.TransferStarted;
 import org.sparetire.core.time.Clock;
+import org.sparetire.tftp.codec.Data;
 import org.sparetire.tftp.codec.ErrorPacket;
 import org.sparetire.tftp.codec.Request;
 import org.sparetire.tftp.codec.TftpCodec;
@@ -160,6 +161,9 @@ final class TransferContext {
         }
         if (wrote) {
             channel.flush();
+            if (!step.closed()) {
+                prepareLikelyNext();
+            }
         }
         long now = clock.nanoTime();
         if (session.bytes() > 0) {
@@ -197,9 +201,53 @@ final class TransferContext {
     private long readAheadStart = -1;
     private int readAheadLength;
 
+    /**
+     * A big block read ahead of its ACK (header bytes left blank): in lockstep the file read then overlaps
+     * the peer's turn instead of sitting between its ACK and our DATA. Small blocks come from
+     * {@link #readAhead} and gain nothing from it.
+     */
+    private ByteBuf prepared;
+    private long preparedOffset;
+    private int preparedLength;
+
+    private void prepareLikelyNext() {
+        if (!(session instanceof BlockSender sender)) {
+            return;
+        }
+        Outgoing.Block next = sender.likelyNext();
+        if (next == null || next.length() <= READ_AHEAD_MAX_BLOCK
+                || (prepared != null && preparedOffset == next.offset() && preparedLength == next.length())) {
+            return;
+        }
+        releasePrepared();
+        ByteBuf buf = channel.alloc().ioBuffer(Data.HEADER + next.length());
+        buf.writerIndex(Data.HEADER);
+        if (readDirect(next, buf)) {
+            prepared = buf;
+            preparedOffset = next.offset();
+            preparedLength = next.length();
+        } else {
+            buf.release(); // sendBlock reads it again and reports a short read
+        }
+    }
+
+    private void releasePrepared() {
+        if (prepared != null) {
+            prepared.release();
+            prepared = null;
+        }
+    }
+
     /** DATA from the source into a pooled direct buffer: no per-block heap allocation. */
     private boolean sendBlock(Outgoing.Block b) {
-        ByteBuf buf = channel.alloc().ioBuffer(4 + b.length());
+        if (prepared != null && preparedOffset == b.offset() && preparedLength == b.length()) {
+            ByteBuf buf = prepared;
+            prepared = null;
+            buf.setShort(0, TftpPacket.OP_DATA).setShort(2, b.wireBlock());
+            channel.write(new DatagramPacket(buf, record.peer()));
+            return true;
+        }
+        ByteBuf buf = channel.alloc().ioBuffer(Data.HEADER + b.length());
         buf.writeShort(TftpPacket.OP_DATA).writeShort(b.wireBlock());
         if (b.length() > 0) {
             boolean ok = b.length() <= READ_AHEAD_MAX_BLOCK ? copyFromReadAhead(b, buf) : readDirect(b, buf);
@@ -288,6 +336,7 @@ final class TransferContext {
             readAhead.release();
             readAhead = null;
         }
+        releasePrepared();
         if (timer != null) {
             timer.cancel(false);
             timer = null;

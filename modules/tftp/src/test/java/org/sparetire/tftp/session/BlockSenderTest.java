@@ -45,6 +45,27 @@ class BlockSenderTest {
     }
 
     @Test
+    void likelyNextIsTheBlockTheNextAckAsksForAndNothingAfterTheLast() {
+        BlockSender s = new BlockSender(PEER, params(512, 1), 1200, new OptionAck(Map.of("blksize", "512")));
+        s.start(now());
+        assertThat(s.likelyNext()).as("while the OACK waits").isEqualTo(new Outgoing.Block(1, 0, 512));
+        s.onPacket(PEER, new Ack(0), now());
+        Outgoing.Block predicted = s.likelyNext();
+        assertThat(predicted).isEqualTo(new Outgoing.Block(2, 512, 512));
+        assertThat(s.onPacket(PEER, new Ack(1), now()).send()).containsExactly(predicted);
+        assertThat(s.likelyNext()).isEqualTo(new Outgoing.Block(3, 1024, 176));
+        s.onPacket(PEER, new Ack(2), now());
+        assertThat(s.likelyNext()).as("the last block is out").isNull();
+    }
+
+    @Test
+    void likelyNextOfAWindowIsTheFirstBlockOfTheNextWindow() {
+        BlockSender s = new BlockSender(PEER, params(100, 4), 1000, null);
+        s.start(now());
+        assertThat(s.likelyNext()).isEqualTo(new Outgoing.Block(5, 400, 100));
+    }
+
+    @Test
     void aFileThatIsAnExactMultipleEndsWithAnEmptyBlock() {
         BlockSender s = new BlockSender(PEER, params(512, 1), 1024, null);
         s.start(now());
