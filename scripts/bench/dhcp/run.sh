@@ -76,7 +76,7 @@ YAML
     rm -f "$WORK/status"
     # stdin stays open on a fifo so the server runs until we stop it by PID
     mkfifo "$WORK/run/stdin"
-    ip netns exec "$SRV" java -Xmx512m -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" \
+    ip netns exec "$SRV" java -Xmx512m ${BENCH_JAVA_OPTS:-} -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" \
         "$WORK/status" < "$WORK/run/stdin" > "$WORK/run/server.log" 2>&1 &
     PIDS+=($!)
     exec 9> "$WORK/run/stdin"
@@ -113,18 +113,26 @@ JSON
 
 stop_last() {
     local pid=${PIDS[-1]}
-    exec 9>&- 2>/dev/null || true
+    exec 9>&- || true
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     unset 'PIDS[-1]'
 }
 
+# UDP datagrams a namespace's kernel dropped because a socket's receive queue was full
+rcvbuf_errors() {
+    ip netns exec "$1" awk '/^Udp:/ {if (!h) {for (i = 1; i <= NF; i++) col[$i] = i; h = 1} else print $col["RcvbufErrors"]}' /proc/net/snmp
+}
+
 # one perfdhcp run: prints "rate sent-discovers acks drops"
 load() {
     local rate=$1 period=$2 out
+    local cli0 srv0
+    cli0=$(rcvbuf_errors "$CLI"); srv0=$(rcvbuf_errors "$SRV")
     out=$(ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" 10.77.0.1 2>&1 || true)
     echo "$out" > "$WORK/perfdhcp-$CURRENT-$rate.txt"
+    echo "  $CURRENT $rate/s: receive-queue overflows: client side $(( $(rcvbuf_errors "$CLI") - cli0 )), server side $(( $(rcvbuf_errors "$SRV") - srv0 ))" >&2
     local got acks drops
     got=$(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way exchanges.*/\1/p' | head -1)
     acks=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^received packets:/{print $3; exit}')

@@ -52,7 +52,7 @@ public final class DhcpTransport {
     /** Bytes of kernel receive queue per socket (capped by net.core.rmem_max). */
     private static final int RECEIVE_BUFFER = 4 << 20;
     /** Datagrams read before the handler hears "batch end"; Netty's default is 16. */
-    private static final int READ_BURST = 256;
+    private static final int READ_BURST = 64;
 
     /** Called on the event loop: once per well-formed request, then once when a burst of reads ends. */
     public interface RequestHandler {
