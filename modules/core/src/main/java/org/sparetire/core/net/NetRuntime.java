@@ -1,6 +1,8 @@
 package org.sparetire.core.net;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -8,12 +10,15 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +90,23 @@ public final class NetRuntime implements AutoCloseable {
 
     public Class<? extends DatagramChannel> datagramChannel() {
         return datagramChannel;
+    }
+
+    /**
+     * Datagram channels for a socket bound to {@code local}: a plain IPv4 socket for an IPv4 address
+     * (0.0.0.0 included), because the kernel's IPv4 receive path is shorter than IPv4-mapped IPv6;
+     * the default (dual-stack) socket otherwise.
+     */
+    public ChannelFactory<? extends DatagramChannel> datagramChannelFor(InetAddress local) {
+        if (local instanceof Inet4Address) {
+            if (datagramChannel == EpollDatagramChannel.class) {
+                return () -> new EpollDatagramChannel(InternetProtocolFamily.IPv4);
+            }
+            if (datagramChannel == NioDatagramChannel.class) {
+                return () -> new NioDatagramChannel(InternetProtocolFamily.IPv4);
+            }
+        }
+        return new ReflectiveChannelFactory<>(datagramChannel);
     }
 
     public Class<? extends ServerSocketChannel> serverChannel() {

@@ -11,11 +11,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -126,16 +122,7 @@ public final class TftpServer {
      *              every IPv4 interface, and the kernel's IPv4 path is shorter than IPv4-mapped IPv6)
      */
     private Bootstrap bootstrap(ChannelHandler handler, int receiveSize, InetAddress local) {
-        Bootstrap b = new Bootstrap().group(net.group());
-        Class<? extends DatagramChannel> type = net.datagramChannel();
-        if (local instanceof Inet4Address && type == EpollDatagramChannel.class) {
-            b.channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv4));
-        } else if (local instanceof Inet4Address && type == NioDatagramChannel.class) {
-            b.channelFactory(() -> new NioDatagramChannel(InternetProtocolFamily.IPv4));
-        } else {
-            b.channel(type);
-        }
-        return b
+        return new Bootstrap().group(net.group()).channelFactory(net.datagramChannelFor(local))
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveSize))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
