@@ -82,9 +82,9 @@ public final class Intake {
         writer.offerBatch(batch);
     }
 
-    /** For TCP: how many messages the writer can take now. */
+    /** For TCP: how many messages the writer takes from a stream now. */
     public int room() {
-        return writer.room();
+        return writer.streamRoom();
     }
 
     /** For TCP, after {@link #room()}: queues without dropping. */

@@ -103,9 +103,21 @@ public final class StoreWriter {
         return n;
     }
 
-    /** Room left in the queue; TCP takes no more than this, so it never has to drop. */
+    /** Room left in the queue. */
     public int room() {
         return pendingBytes.get() >= MAX_QUEUED_BYTES ? 0 : Math.max(0, capacity - pending.get());
+    }
+
+    /**
+     * TCP senders wait when the writer is behind (their window fills), so they need only enough queue to
+     * keep the writer busy. Stopping them early keeps the rest of the queue for UDP bursts, which cannot
+     * wait, and keeps parsed messages from filling the heap.
+     */
+    static final int STREAM_QUEUE_LIMIT = 16_384;
+
+    /** Room for TCP: no more than this, so TCP never has to drop. */
+    public int streamRoom() {
+        return Math.min(room(), Math.max(0, Math.min(capacity, STREAM_QUEUE_LIMIT) - pending.get()));
     }
 
     /** For TCP after checking {@link #room()}: queues the batch whole (another reader may overshoot by a batch). */

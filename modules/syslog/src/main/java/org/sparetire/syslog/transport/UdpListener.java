@@ -44,7 +44,7 @@ public final class UdpListener implements AutoCloseable {
 
     public static UdpListener bind(NetRuntime net, InetSocketAddress address, long receiveBuffer, Intake intake)
             throws ServiceStartException {
-        Bootstrap b = new Bootstrap().group(net.group()).channel(net.datagramChannel())
+        Bootstrap b = new Bootstrap().group(net.group()).channelFactory(net.datagramChannelFor(address.getAddress()))
                 .option(ChannelOption.SO_RCVBUF, (int) receiveBuffer)
                 // One buffer must hold the largest datagram (64 KiB).
                 .option(ChannelOption.RCVBUF_ALLOCATOR,

@@ -66,4 +66,34 @@ class StoreWriterTest {
         assertThat(counters.filed.sum()).isEqualTo(20_001);
         assertThat(recent.of(phone.getAddress())).hasSize(3);
     }
+
+    @Test
+    void tcpStopsAtItsShareOfTheQueueAndLeavesTheRestForUdp() throws Exception {
+        SyslogCounters counters = new SyslogCounters();
+        LogStore store = new LogStore(dir, DeviceFiles.ADDRESS, true, new RotationPolicy(0, Duration.ZERO, 1),
+                Clock.system(), LogStore.FILES, new LogStore.Trouble() {
+                    public void writeFailed(Path f, java.io.IOException e) { }
+                    public void writeRecovered(Path f) { }
+                }, counters);
+        // Not started: nothing leaves the queue while we fill it.
+        StoreWriter writer = new StoreWriter(100_000, store, " [cut]", counters, new EventBus(),
+                new RecentMessages(3, 10), null);
+        InetSocketAddress switch1 = new InetSocketAddress("192.0.2.60", 514);
+        byte[] line = "<14>Nov 24 05:00:00 sw1 boot: ok".getBytes(StandardCharsets.US_ASCII);
+        Received r = new Received(Instant.EPOCH, switch1, "tcp",
+                org.sparetire.syslog.codec.SyslogParser.parse(line, 0, line.length, Instant.EPOCH), line, false);
+        assertThat(writer.streamRoom()).isEqualTo(StoreWriter.STREAM_QUEUE_LIMIT);
+        writer.put(java.util.Collections.nCopies(StoreWriter.STREAM_QUEUE_LIMIT - 10, r));
+        assertThat(writer.streamRoom()).isEqualTo(10);
+        writer.put(java.util.Collections.nCopies(10, r));
+        assertThat(writer.streamRoom()).isZero();
+        assertThat(writer.room()).as("UDP still fits").isEqualTo(100_000 - StoreWriter.STREAM_QUEUE_LIMIT);
+        assertThat(writer.offerBatch(java.util.Collections.nCopies(1000, r))).isEqualTo(1000);
+        assertThat(counters.queueFull.sum()).isZero();
+
+        StoreWriter small = new StoreWriter(1024, store, " [cut]", counters, new EventBus(), new RecentMessages(3, 10),
+                null);
+        assertThat(small.streamRoom()).as("a queue smaller than the share is all TCP's").isEqualTo(1024);
+        store.close();
+    }
 }
