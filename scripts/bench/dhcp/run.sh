@@ -76,7 +76,7 @@ YAML
     rm -f "$WORK/status"
     # stdin stays open on a fifo so the server runs until we stop it by PID
     mkfifo "$WORK/run/stdin"
-    ip netns exec "$SRV" java -Xmx512m ${BENCH_JAVA_OPTS:-} -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" \
+    ip netns exec "$SRV" java $(cat "$ROOT/scripts/jvm-options") -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" \
         "$WORK/status" < "$WORK/run/stdin" > "$WORK/run/server.log" 2>&1 &
     PIDS+=($!)
     exec 9> "$WORK/run/stdin"

@@ -9,11 +9,35 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
-rates="${RATES:-50000 100000 200000 400000 800000}"
+rates="${RATES:-50000 100000 200000 300000 400000 600000}"
 per_rate="${SECONDS_PER_RATE:-2}"
 tcp_count="${TCP_COUNT:-1000000}"
 write_docs="${WRITE_DOCS:-1}"
 repeat="${REPEAT:-3}"
+
+# On a machine with two or more cores the generator gets core 0 and each collector core 1, so the
+# generator can always offer the rate and the collector's own ceiling shows (PIN=0: no pinning).
+pin_collector=""; pin_generator=""
+if [[ "${PIN:-1}" == 1 && $(nproc) -ge 2 ]]; then
+  pin_collector="taskset -c 1"; pin_generator="taskset -c 0"
+fi
+
+# CPU_QUOTA=50: each collector may use at most 50 % of one core (a cgroup-v1 CFS quota with a 10 ms
+# period), so the collectors, not the generator, reach their ceiling on a small machine.
+cpu_quota="${CPU_QUOTA:-}"
+cgroup=""
+if [[ -n "$cpu_quota" ]]; then
+  cgroup="/sys/fs/cgroup/cpu/sparetire-syslog-bench-$$"
+  [[ -d /sys/fs/cgroup/cpu ]] || { echo "CPU_QUOTA needs the cgroup-v1 cpu controller at /sys/fs/cgroup/cpu" >&2; exit 1; }
+fi
+confine() { # pid: into the quota group (each collector gets its own group and so its own quota)
+  [[ -n "$cgroup" ]] || return 0
+  mkdir -p "$cgroup-$1"
+  echo 10000 >"$cgroup-$1/cpu.cfs_period_us"
+  echo $((cpu_quota * 100)) >"$cgroup-$1/cpu.cfs_quota_us"
+  # cgroup.procs moves every thread at once; threads started later inherit the group
+  echo "$1" >"$cgroup-$1/cgroup.procs"
+}
 
 work="$(mktemp -d)"
 pids=()
@@ -22,6 +46,9 @@ cleanup() {
   for p in "${pids[@]}"; do
     for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
   done
+  if [[ -n "$cgroup" ]]; then
+    for g in "$cgroup"-*; do [[ -d "$g" ]] && rmdir "$g" 2>/dev/null || true; done
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,9 +80,9 @@ YAML
 cat >"$work/st/logback.xml" <<'XML'
 <configuration><appender name="o" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%d %-5level %msg%n</pattern></encoder></appender><root level="INFO"><appender-ref ref="o"/></root></configuration>
 XML
-(cd "$work/st" && exec java -Xms256m ${ST_JAVA_OPTS:-} -Dlogback.configurationFile="$work/st/logback.xml" -cp "$cp" \
+(cd "$work/st" && exec $pin_collector java ${ST_JAVA_OPTS:-$(cat "$repo/scripts/jvm-options")} -Dlogback.configurationFile="$work/st/logback.xml" -cp "$cp" \
   "$here/ServeSyslog.java" config.yaml >"$work/st/out.log" 2>&1) &
-st_pid=$!; pids+=("$st_pid")
+st_pid=$!; pids+=("$st_pid"); confine "$st_pid"
 st_file="$work/st/logs/all.log"
 
 # --- rsyslog: imudp with the same 8 MiB receive buffer, imtcp, one omfile action; its own work dir and pid.
@@ -68,8 +95,8 @@ module(load="imtcp")
 input(type="imtcp" address="127.0.0.1" port="$rs_tcp")
 *.* action(type="omfile" file="$work/rs/all.log")
 CONF
-rsyslogd -n -f "$work/rs/rsyslog.conf" -i "$work/rs/rsyslogd.pid" >"$work/rs/out.log" 2>&1 &
-rs_pid=$!; pids+=("$rs_pid")
+$pin_collector rsyslogd -n -f "$work/rs/rsyslog.conf" -i "$work/rs/rsyslogd.pid" >"$work/rs/out.log" 2>&1 &
+rs_pid=$!; pids+=("$rs_pid"); confine "$rs_pid"
 rs_file="$work/rs/all.log"
 
 for _ in $(seq 1 300); do grep -q READY "$work/st/out.log" 2>/dev/null && break; sleep 0.1; done
@@ -96,9 +123,12 @@ settle() {
 
 rss_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
-# Warm-up (JIT for the JVM, caches for both), not reported.
-"$work/loadgen" udp "$st_udp" 50000 100000 warmup >/dev/null; settle "$st_file" warmup 100000 >/dev/null
-"$work/loadgen" udp "$rs_udp" 50000 100000 warmup >/dev/null; settle "$rs_file" warmup 100000 >/dev/null
+# Warm-up (JIT for the JVM, caches for both), not reported: long enough for the JIT to finish even
+# under CPU_QUOTA, where the compiler threads share the collector's quota.
+for ((w = 1; w <= 3; w++)); do
+  $pin_generator "$work/loadgen" udp "$st_udp" 50000 100000 "warmup$w" >/dev/null; settle "$st_file" "warmup$w" 100000 >/dev/null
+  $pin_generator "$work/loadgen" udp "$rs_udp" 50000 100000 "warmup$w" >/dev/null; settle "$rs_file" "warmup$w" 100000 >/dev/null
+done
 
 # Each cell is the best of $repeat runs (lowest loss, then highest achieved rate), the two collectors
 # alternating, because other work on a shared machine can stall either one for a moment.
@@ -112,7 +142,7 @@ for rate in $rates; do
       if [[ $who == st ]]; then port=$st_udp; file=$st_file; else port=$rs_udp; file=$rs_file; fi
       tag="udp-$who-$rate-$rep"
       from=$(size "$file")
-      sent=$("$work/loadgen" udp "$port" "$rate" "$n" "$tag")
+      sent=$($pin_generator "$work/loadgen" udp "$port" "$rate" "$n" "$tag")
       got=$(settle "$file" "$tag" "$n" "$from")
       loss=$(python3 -c "print(f'{100*($n-$got)/$n:.2f}')")
       actual=$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$sent")
@@ -140,7 +170,7 @@ for who in st rs; do
     tag="tcp-$who-$rep"
     from=$(size "$file")
     t0=$(date +%s%N)
-    timeout 120 "$work/loadgen" tcp "$port" "$tcp_count" "$tag" >/dev/null || true
+    timeout 120 $pin_generator "$work/loadgen" tcp "$port" "$tcp_count" "$tag" >/dev/null || true
     got=$(settle "$file" "$tag" "$tcp_count" "$from")
     t1=$(date +%s%N)
     r=$(python3 -c "print(round($got / (($t1 - $t0) / 1e9)))")
@@ -164,8 +194,17 @@ table="$work/table.md"
   echo "\`scripts/bench/syslog/run.sh\` — $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1 | cut -d'"' -f2) vs $(rsyslogd -v | head -1 | awk '{print $1, $2}'), loopback."
   echo "Both collectors receive on 127.0.0.1 with an 8 MiB UDP buffer and write plain files; sparetire"
   echo "writes every message twice (its per-device file and all.log, the defaults), rsyslog once."
-  echo "The C generator (\`loadgen.c\`, sendmmsg, sleeps between batches) shares the 2 cores with the collector;"
-  echo "~130-byte messages."
+  if [[ -n "$cgroup" ]]; then
+    echo "Each collector is limited to ${cpu_quota} % of one core (CFS quota, 10 ms period: \`CPU_QUOTA=${cpu_quota}\`)."
+  fi
+  if [[ -n "$pin_collector" ]]; then
+    echo "The C generator (\`loadgen.c\`, sendmmsg, sleeps between batches) runs on core 0 and each collector on"
+    echo "core 1 (taskset), so the generator can offer the rate and each collector has one core of its own;"
+    echo "sparetire runs with the launcher's JVM options (\`$(cat "$repo/scripts/jvm-options")\`). ~130-byte messages."
+  else
+    echo "The C generator (\`loadgen.c\`, sendmmsg, sleeps between batches) shares the cores with the collector;"
+    echo "~130-byte messages."
+  fi
   echo "The machine is shared: load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg). Rates are offered"
   echo "rates; \"achieved\" is what the generator managed while that collector ran (it slows down when starved of"
   echo "CPU), so compare the two collectors row by row. Each cell is the best of $repeat runs, the collectors"

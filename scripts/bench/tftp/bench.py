@@ -17,9 +17,8 @@ MB = 1_000_000
 BIG = 64 * 1024 * 1024
 SMALL = 4 * 1024 * 1024
 LIMIT = 120
-# The heap cap the appliance should run with (SPARETIRE_JAVA_OPTS); without it a 24 GiB machine lets the
-# JVM grow its heap to 6 GiB before collecting, and RSS follows.
-JVM_FLAGS = ["-Xms32m", "-Xmx128m"]
+# The JVM options the launcher runs the appliance with (scripts/jvm-options).
+JVM_FLAGS = open(os.path.join(REPO, "scripts", "jvm-options")).read().split()
 
 
 def sh(cmd, **kw):
