@@ -171,114 +171,147 @@ def run_inside(args):
     def record(row, server, value):
         rows.setdefault(row, {})[server] = value
 
-    def download_rate(cmd, path, expect, runs):
-        times = []
-        for _ in range(runs):
-            if os.path.exists(path):
-                os.remove(path)
-            secs, r = timed(cmd)
-            if r.returncode != 0 or sha(path) != expect:
-                return "fail"
-            times.append(secs)
-        return "%.0f" % (BIG / MB / min(times))
-
-    for s in servers:
-        log = open(os.path.join(work, s.name + ".log"), "w")
-        print("== %s" % s.name, flush=True)
+    def one_download(cmd, path, expect):
+        """Seconds for one checked download, or None when it failed or the file differs."""
+        if os.path.exists(path):
+            os.remove(path)
         try:
+            secs, r = timed(cmd)
+        except subprocess.TimeoutExpired:
+            return None
+        return secs if r.returncode == 0 and os.path.exists(path) and sha(path) == expect else None
+
+    dst = os.path.join(out, "dl.bin")
+
+    def curl_get(b):
+        return lambda s: one_download([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, s.url + "big.bin"], dst, big_sha)
+
+    def hpa_get(s):
+        return one_download([tftp_hpa, "-m", "octet", "127.0.0.1", str(s.port), "-c", "get", "big.bin", dst], dst, big_sha)
+
+    def busybox_get(s):
+        return one_download([busybox, "tftp", "-g", "-b", "1468", "-r", "big.bin", "-l", dst, "127.0.0.1", str(s.port)],
+                            dst, big_sha)
+
+    def atftp_get(w):
+        return lambda s: one_download([atftp, "--option", "blksize 1468", "--option", "windowsize %d" % w, "-g", "-r",
+                                       "big.bin", "-l", dst, "127.0.0.1", str(s.port)], dst, big_sha)
+
+    def our_client_get(w):
+        def run(s):
+            # One JVM, a warm-up transfer and a measured one, timed inside the JVM (start-up excluded).
+            try:
+                _, r = timed([java, "-cp", cp, "BenchClient", "127.0.0.1", str(s.port), "get", "big.bin", dst, "1468",
+                              str(w), "2"])
+            except subprocess.TimeoutExpired:
+                return None
+            if r.returncode != 0 or sha(dst) != big_sha:
+                return None
+            return [float(l.split()[0]) for l in r.stdout.decode().split("\n") if l.strip()][-1] / 1000
+        return run
+
+    uploads_done = [0]
+
+    def upload(s):
+        if not s.uploads:
+            return "n/a"
+        uploads_done[0] += 1
+        name = "up-%s-%d.bin" % (s.name, uploads_done[0])
+        target = os.path.join(root if s.name in ("tftpd-hpa", "atftpd") else inbox, name)
+        if s.name == "atftpd":  # atftpd writes only over an existing, writable file
+            open(target, "w").close()
+            os.chmod(target, 0o666)
+        try:
+            secs, r = timed([curl, "-sS", "--tftp-blksize", "1468", "-T", os.path.join(root, "big.bin"), s.url + name])
+            ok = r.returncode == 0 and os.path.exists(target) and sha(target) == big_sha
+        except subprocess.TimeoutExpired:
+            ok = False
+        if os.path.exists(target):
+            os.remove(target)
+        return secs if ok else None
+
+    def concurrent(n):
+        def run(s):
+            start = time.monotonic()
+            procs = [subprocess.Popen([curl, "-sS", "--tftp-blksize", "1468", "-o", os.path.join(out, "c%d.bin" % i),
+                                       s.url + "small.bin"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for i in range(n)]
+            fails = 0
+            for i, p in enumerate(procs):
+                try:
+                    rc = p.wait(LIMIT)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    rc = -1
+                f = os.path.join(out, "c%d.bin" % i)
+                if rc != 0 or not os.path.exists(f) or sha(f) != small_sha:
+                    fails += 1
+                if os.path.exists(f):
+                    os.remove(f)
+            secs = time.monotonic() - start
+            failures[(n, s.name)] = failures.get((n, s.name), 0) + fails
+            return secs
+        return run
+
+    failures = {}
+    # (row title, measure one run -> seconds | None on failure | "n/a", bytes per run, runs, windowed?)
+    plan = [("curl lockstep blksize %d (MB/s)" % b, curl_get(b), BIG, args.runs, False) for b in (512, 1468, 8192, 65464)]
+    plan += [("tftp-hpa lockstep 512 (MB/s)", hpa_get, BIG, args.runs, False),
+             ("busybox lockstep 1468 (MB/s)", busybox_get, BIG, args.runs, False)]
+    for w in (4, 8, 16, 64):
+        plan += [("atftp windowsize %d, blksize 1468 (MB/s)" % w, atftp_get(w), BIG, args.runs, True),
+                 ("sparetire client windowsize %d, blksize 1468 (MB/s)" % w, our_client_get(w), BIG, args.runs, True)]
+    plan += [("curl upload blksize 1468 (MB/s)", upload, BIG, args.runs, False)]
+    plan += [("%d concurrent curl, 4 MiB each: aggregate MB/s" % n, concurrent(n), n * SMALL, min(args.runs, 3), False)
+             for n in (50, 200)]
+
+    # Every server is started (and timed to ready) first and then stays up, idle but for its turn: each row
+    # then runs its servers in turn, run after run, so a machine whose load drifts treats them all alike.
+    running = []
+    try:
+        for s in servers:
+            s.log = open(os.path.join(work, s.name + ".log"), "w")
+            s.url = "tftp://127.0.0.1:%d/" % s.port
             readies = []
             for attempt in range(3):
-                readies.append(s.start(log))
+                readies.append(s.start(s.log))
                 if attempt < 2:
                     s.stop()
+            running.append(s)
             record("time to ready (ms)", s.name, "%.0f" % (min(readies) * 1000))
-            url = "tftp://127.0.0.1:%d/" % s.port
-            dst = os.path.join(out, "dl.bin")
             # Warm-up (page cache for everyone, JIT for the JVM): not counted.
-            timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, url + "big.bin"])
-            timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, url + "big.bin"])
-            for b in (512, 1468, 8192, 65464):
-                if not want("curl lockstep blksize %d (MB/s)" % b):
-                    continue
-                v = download_rate([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, url + "big.bin"], dst, big_sha, args.runs)
-                record("curl lockstep blksize %d (MB/s)" % b, s.name, v)
-                print("  curl blksize %d: %s MB/s" % (b, v), flush=True)
-            if want("tftp-hpa lockstep 512 (MB/s)"):
-                v = download_rate([tftp_hpa, "-m", "octet", "127.0.0.1", str(s.port), "-c", "get", "big.bin", dst], dst,
-                                  big_sha, args.runs)
-                record("tftp-hpa lockstep 512 (MB/s)", s.name, v)
-            if want("busybox lockstep 1468 (MB/s)"):
-                v = download_rate([busybox, "tftp", "-g", "-b", "1468", "-r", "big.bin", "-l", dst, "127.0.0.1",
-                                   str(s.port)], dst, big_sha, args.runs)
-                record("busybox lockstep 1468 (MB/s)", s.name, v)
-            for w in (4, 8, 16, 64):
-                if want("atftp windowsize %d, blksize 1468 (MB/s)" % w):
-                    v = download_rate([atftp, "--option", "blksize 1468", "--option", "windowsize %d" % w, "-g", "-r",
-                                       "big.bin", "-l", dst, "127.0.0.1", str(s.port)], dst, big_sha, args.runs)
-                    record("atftp windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
-                    print("  atftp window %d: %s MB/s" % (w, v), flush=True)
-                if not want("sparetire client windowsize %d, blksize 1468 (MB/s)" % w):
-                    continue
-                # Ours: 1 JVM, 1 warm-up + runs transfers; the best of the transfers' own times.
-                secs, r = timed([java, "-cp", cp, "BenchClient", "127.0.0.1", str(s.port), "get", "big.bin", dst,
-                                 "1468", str(w), str(args.runs + 1)])
-                if r.returncode != 0 or sha(dst) != big_sha:
+            for _ in range(2):
+                timed([curl, "-sS", "--tftp-blksize", "1468", "-o", dst, s.url + "big.bin"])
+        for title, measure, size, runs, windowed in plan:
+            if not want(title):
+                continue
+            times = {s.name: [] for s in servers}
+            for _ in range(runs):
+                for s in servers:
+                    times[s.name].append(measure(s))
+            cells = []
+            for s in servers:
+                t = times[s.name]
+                if "n/a" in t:
+                    v = "n/a (no uploads)"
+                elif None in t:
                     v = "fail"
                 else:
-                    ms = [float(l.split()[0]) for l in r.stdout.decode().split("\n") if l.strip()][1:]
-                    v = "%.0f" % (BIG / MB / (min(ms) / 1000))
-                record("sparetire client windowsize %d, blksize 1468 (MB/s)" % w, s.name, v if s.windows else v + " (lockstep)")
-            if not want("curl upload blksize 1468 (MB/s)"):
-                pass
-            elif s.uploads:
-                src = os.path.join(root, "big.bin")
-                times = []
-                for i in range(args.runs):
-                    name = "up-%s-%d.bin" % (s.name, i)
-                    target = os.path.join(root if s.name in ("tftpd-hpa", "atftpd") else inbox, name)
-                    if s.name == "atftpd":
-                        open(target, "w").close()
-                        os.chmod(target, 0o666)
-                    secs, r = timed([curl, "-sS", "--tftp-blksize", "1468", "-T", src, url + name])
-                    ok = r.returncode == 0 and os.path.exists(target) and sha(target) == big_sha
-                    times.append(secs if ok else None)
-                    if os.path.exists(target):
-                        os.remove(target)
-                v = "fail" if None in times else "%.0f" % (BIG / MB / min(times))
-            else:
-                v = "n/a (no uploads)"
-            if want("curl upload blksize 1468 (MB/s)"):
-                record("curl upload blksize 1468 (MB/s)", s.name, v)
-            for n in (50, 200):
-                if not want("%d concurrent curl, 4 MiB each: aggregate MB/s" % n):
-                    continue
-                start = time.monotonic()
-                procs = [subprocess.Popen([curl, "-sS", "--tftp-blksize", "1468", "-o", os.path.join(out, "c%d.bin" % i),
-                                           url + "small.bin"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                         for i in range(n)]
-                fails = 0
-                for i, p in enumerate(procs):
-                    try:
-                        rc = p.wait(LIMIT)
-                    except subprocess.TimeoutExpired:
-                        p.kill()
-                        rc = -1
-                    f = os.path.join(out, "c%d.bin" % i)
-                    if rc != 0 or not os.path.exists(f) or sha(f) != small_sha:
-                        fails += 1
-                    if os.path.exists(f):
-                        os.remove(f)
-                secs = time.monotonic() - start
-                record("%d concurrent curl, 4 MiB each: aggregate MB/s" % n, s.name,
-                       "%.0f" % (n * SMALL / MB / secs) + ("" if fails == 0 else " (%d failed)" % fails))
-                print("  %d concurrent: %.1f s, %d failed" % (n, secs, fails), flush=True)
+                    v = "%.0f" % (size / MB / min(t))
+                    n = int(title.split()[0]) if "concurrent" in title else 0
+                    if failures.get((n, s.name)):
+                        v += " (%d failed)" % failures[(n, s.name)]
+                    if windowed and not s.windows:
+                        v += " (lockstep)"
+                record(title, s.name, v)
+                cells.append("%s %s" % (s.name, v))
+            print("  %s: %s" % (title, ", ".join(cells)), flush=True)
+        for s in servers:
             record("peak RSS (MiB)", s.name, str(vm_hwm(s.proc.pid)))
-        except Exception as e:  # one server failing must not hide the others' figures
-            record("error", s.name, str(e)[:60])
-            print("  error: %s" % e, flush=True)
-        finally:
+    finally:
+        for s in running:
             s.stop()
-            log.close()
+            s.log.close()
     names = [s.name for s in servers]
     table = ["| test | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for row, vals in rows.items():
@@ -290,9 +323,10 @@ def run_inside(args):
             args.runs, model.group(1) if model else "unknown CPU", os.cpu_count(), time.strftime("%Y-%m-%d"),
             subprocess.run([java, "-version"], stderr=subprocess.PIPE).stderr.decode().split("\n")[0]),
         "Everything runs on loopback inside a private network namespace; 64 MiB random file (4 MiB for the",
-        "concurrent rows), best of %d runs (the machine is shared; other work only ever slows a run) after" % args.runs,
-        "two warm-up downloads per server; time to ready is the best of 3 starts; every download SHA-256",
-        "checked. MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the",
+        "concurrent rows), best of %d runs (3 for the concurrent rows); all four servers stay up and take turns" % args.runs,
+        "within each row, run after run, so load that drifts during the run treats them alike. Two warm-up",
+        "downloads per server; time to ready is the best of 3 starts; every download SHA-256 checked.",
+        "MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the second",
         "transfer inside one JVM (start-up excluded). `(lockstep)`: the server ignores windowsize.",
         "Servers: sparetire with `" + " ".join(JVM_FLAGS) + "`; tftpd-hpa `-B 65464`; atftpd `--maxthread 300`;",
         "dnsmasq `--tftp-max=300` (no upload support). Peer binaries from `apt-get download` (Debian packages).",

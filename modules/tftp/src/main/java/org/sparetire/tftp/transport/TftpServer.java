@@ -11,6 +11,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -372,7 +373,15 @@ public final class TftpServer {
         TransferHandler handler = new TransferHandler(t);
         // A write transfer reads DATA: one byte more than a block so an oversized block is seen as such.
         int receiveSize = t.record().direction() == TransferDirection.READ ? 1024 : t.blksize() + Data.HEADER + 1;
-        bootstrap(handler, receiveSize, l.local.getAddress()).bind(new InetSocketAddress(l.local.getAddress(), port)).addListener((ChannelFuture f) -> {
+        Bootstrap b = bootstrap(handler, receiveSize, l.local.getAddress());
+        if (t.record().direction() == TransferDirection.READ && net.datagramChannel() == EpollDatagramChannel.class) {
+            // A read transfer waits for one ACK at a time. Level-triggered with one datagram per wakeup, the
+            // loop reads that ACK and goes back to epoll_wait; edge-triggered would first read again until
+            // EAGAIN, one wasted system call per block in lockstep.
+            b.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveSize).maxMessagesPerRead(1));
+        }
+        b.bind(new InetSocketAddress(l.local.getAddress(), port)).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 t.attach(f.channel(), true);
                 t.start();
