@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -52,9 +51,6 @@ public final class DhcpTransport {
     private static final int IFNAMSIZ = 16;
     /** Bytes of kernel receive queue per socket (capped by net.core.rmem_max). */
     private static final int RECEIVE_BUFFER = 4 << 20;
-    /** The largest request read whole (a DHCP message rarely exceeds 576 bytes; jumbo options stay well under this). */
-    private static final int DATAGRAM_MAX = 2048;
-    private static final int RECVMMSG_SLOTS = 16;
     /** Datagrams read before the handler hears "batch end"; Netty's default is 16. */
     private static final int READ_BURST = 64;
 
@@ -95,35 +91,14 @@ public final class DhcpTransport {
             return new InetSocketAddress(iface.address(), port());
         }
 
-        /** A flush is queued behind the replies written in this turn of the event loop. */
-        private boolean flushQueued;
-
-        /**
-         * Encodes and sends; safe from any thread. On the event loop the reply is only written, and one
-         * flush queued behind the current burst sends every reply of the burst (OFFERs as they are
-         * decided, ACKs after the group commit) in one sendmmsg rather than one sendto each.
-         */
+        /** Encodes and sends; safe from any thread. */
         public void send(DhcpMessage reply, int maxLength, InetSocketAddress to) {
             DhcpCodec.Encoded e = DhcpCodec.encode(reply, maxLength);
             if (!e.dropped().isEmpty()) {
                 log.debug("dhcp reply to {} leaves out options {}: they do not fit in {} bytes", to, e.dropped(), maxLength);
             }
             ByteBuf buf = Unpooled.wrappedBuffer(e.bytes());
-            DatagramPacket packet = new DatagramPacket(buf, to);
-            ChannelFuture sent;
-            if (channel.eventLoop().inEventLoop()) {
-                sent = channel.write(packet);
-                if (!flushQueued) {
-                    flushQueued = true;
-                    channel.eventLoop().execute(() -> {
-                        flushQueued = false;
-                        channel.flush();
-                    });
-                }
-            } else {
-                sent = channel.writeAndFlush(packet);
-            }
-            sent.addListener(f -> {
+            channel.writeAndFlush(new DatagramPacket(buf, to)).addListener(f -> {
                 if (!f.isSuccess()) {
                     log.warn("dhcp send to {} via {} failed: {}", to, iface.name(), f.cause().toString());
                 }
@@ -186,11 +161,7 @@ public final class DhcpTransport {
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 // Up to this many datagrams per read burst: the lease journal syncs once per burst, so when
                 // the disk is slow the bursts grow and the syncs per second fall (self-regulating group commit).
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(DATAGRAM_MAX * RECVMMSG_SLOTS).maxMessagesPerRead(READ_BURST))
-                // recvmmsg: one system call fetches up to RECVMMSG_SLOTS requests (a 32 KiB buffer, which
-                // stays in Netty's per-thread cache); the burst limit above still counts datagrams.
-                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_MAX);
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(READ_BURST));
     }
 
     public void execute(Runnable task) {
