@@ -150,7 +150,7 @@ for rate in $RATES; do
         before=0
         if [[ $server == sparetire ]]; then
             # JIT warm-up in the same JVM, with other clients (-b) so the measured run starts from scratch
-            ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r 2000 -R 10000 -p 8 -b mac=00:0c:02:00:00:00 10.77.0.1 \
+            ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r 4000 -R 10000 -p 20 -b mac=00:0c:02:00:00:00 10.77.0.1 \
                 > "$WORK/warmup.txt" 2>&1 || true
             before=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
         fi
@@ -171,7 +171,7 @@ done
     echo "server and load generator in two namespaces on one veth; $(nproc) cores, $(uname -r)."
     echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
     echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
-    echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (8 s of other clients)."
+    echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."
     echo "Load average when the run started: $LOAD. Reproduce: \`sudo scripts/bench/dhcp/run.sh\`."
     echo
     echo "Cells: achieved exchanges/s (REQUESTs that got no ACK within perfdhcp's 1 s drop time)."
