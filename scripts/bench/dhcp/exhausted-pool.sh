@@ -6,11 +6,14 @@
 #   sudo scripts/bench/dhcp/exhausted-pool.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=common.sh
+source "$ROOT/scripts/bench/dhcp/common.sh"
 WORK=$(mktemp -d /tmp/sparetire-dhcp-exhaust.XXXXXX)
 SRV=stb-exh-srv-$$
 CLI=stb-exh-cli-$$
 PID=""
 cleanup() {
+    PID=${SPARETIRE_PID:-$PID}
     [[ -n "$PID" ]] && { kill "$PID" 2>/dev/null || true; sleep 0.5; kill -9 "$PID" 2>/dev/null || true; }
     ip netns del "$SRV" 2>/dev/null || true
     ip netns del "$CLI" 2>/dev/null || true
@@ -24,31 +27,10 @@ done
     -Dmdep.outputFile="$WORK/cp" >/dev/null)
 CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
 
-ip netns add "$SRV"; ip netns add "$CLI"
-ip -n "$SRV" link set lo up; ip -n "$CLI" link set lo up
-ip link add vsrv netns "$SRV" type veth peer name vcli netns "$CLI"
-ip -n "$SRV" addr add 10.77.0.1/16 dev vsrv; ip -n "$CLI" addr add 10.77.0.2/16 dev vcli
-ip -n "$SRV" link set vsrv up; ip -n "$CLI" link set vcli up
+bench_namespaces "$SRV" "$CLI"
 mkdir -p "$WORK/run"
-cat > "$WORK/sparetire.yaml" <<YAML
-dhcp:
-  enabled: true
-  interfaces: [vsrv]
-  rogue-check: {action: off}
-  lease-file: $WORK/run/sparetire.leases
-  subnets:
-    - network: 10.77.0.0/16
-      ranges: [{from: 10.77.0.10, to: 10.77.39.9}]
-      lease-time: 1h
-YAML
-mkfifo "$WORK/run/stdin"
-ip netns exec "$SRV" java $(cat "$ROOT/scripts/jvm-options") -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false \
-    -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" "$WORK/status" < "$WORK/run/stdin" \
-    > "$WORK/run/server.log" 2>&1 &
-PID=$!
-exec 9> "$WORK/run/stdin"
-for _ in $(seq 100); do [[ -f "$WORK/status" ]] && break; sleep 0.1; done
-grep -q READY "$WORK/status"
+start_sparetire_server "$ROOT" "$SRV" "$WORK" "$CP" 10.77.39.9
+PID=$SPARETIRE_PID
 ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r 8000 -R 10000 -p 4 -b mac=00:0c:09:00:00:00 10.77.0.1 \
     > "$WORK/fill.txt" 2>&1 || true
 bound=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)

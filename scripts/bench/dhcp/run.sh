@@ -23,6 +23,8 @@ WRITE=0
 [[ "${1:-}" == "--write" ]] && WRITE=1
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=common.sh
+source "$ROOT/scripts/bench/dhcp/common.sh"
 WORK=$(mktemp -d /tmp/sparetire-dhcp-bench.XXXXXX)
 SRV=stb-dhcp-srv-$$
 CLI=stb-dhcp-cli-$$
@@ -33,6 +35,8 @@ for tool in ip perfdhcp dnsmasq kea-dhcp4 java mvn; do
 done
 
 cleanup() {
+    # a server that never became ready is not in PIDS yet
+    [[ -n "${SPARETIRE_PID:-}" ]] && PIDS+=("$SPARETIRE_PID")
     for pid in "${PIDS[@]:-}"; do
         [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
     done
@@ -51,37 +55,12 @@ echo "building the dhcp module (offline)..." >&2
 CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-ip netns add "$SRV"
-ip netns add "$CLI"
-ip -n "$SRV" link set lo up
-ip -n "$CLI" link set lo up
-ip link add vsrv netns "$SRV" type veth peer name vcli netns "$CLI"
-ip -n "$SRV" addr add 10.77.0.1/16 dev vsrv
-ip -n "$CLI" addr add 10.77.0.2/16 dev vcli
-ip -n "$SRV" link set vsrv up
-ip -n "$CLI" link set vcli up
+bench_namespaces "$SRV" "$CLI"
 
 start_sparetire() {
-    cat > "$WORK/sparetire.yaml" <<YAML
-dhcp:
-  enabled: true
-  interfaces: [vsrv]
-  rogue-check: {action: off}
-  lease-file: $WORK/run/sparetire.leases
-  subnets:
-    - network: 10.77.0.0/16
-      ranges: [{from: 10.77.0.10, to: 10.77.255.250}]
-      lease-time: 1h
-YAML
-    rm -f "$WORK/status"
-    # stdin stays open on a fifo so the server runs until we stop it by PID
-    mkfifo "$WORK/run/stdin"
-    ip netns exec "$SRV" java $(cat "$ROOT/scripts/jvm-options") -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$CP" org.sparetire.dhcp.it.ServerMain "$WORK/sparetire.yaml" \
-        "$WORK/status" < "$WORK/run/stdin" > "$WORK/run/server.log" 2>&1 &
-    PIDS+=($!)
-    exec 9> "$WORK/run/stdin"
-    for _ in $(seq 100); do [[ -f "$WORK/status" ]] && break; sleep 0.1; done
-    grep -q READY "$WORK/status"
+    start_sparetire_server "$ROOT" "$SRV" "$WORK" "$CP" 10.77.255.250
+    PIDS+=("$SPARETIRE_PID")
+    unset SPARETIRE_PID
 }
 
 start_dnsmasq() {

@@ -28,14 +28,21 @@ class LeaseTableTest {
         return new Lease(client, "00:00:00:00:00:0" + client.length(), a, LeaseState.BOUND, until, null);
     }
 
+    /** Both addresses bound: hw:a holds 192.0.2.10 until {@code aEnds}, hw:b 192.0.2.11 until {@code bEnds}. */
+    static LeaseTable fullPool(Subnet subnet, Instant aEnds, Instant bEnds) throws Exception {
+        LeaseTable table = new LeaseTable(List.of(subnet), List.of());
+        table.record(bound("hw:a", table.allocate(subnet, null, T0), aEnds));
+        table.record(bound("hw:b", table.allocate(subnet, null, T0), bEnds));
+        assertThat(table.ofClient("hw:a")).get().extracting(Lease::address).isEqualTo(ip("192.0.2.10"));
+        return table;
+    }
+
     @Test
     void aFullPoolReclaimsALeaseAsSoonAsItEndsEvenAfterTheSoonestOneWasRenewed() throws Exception {
         Subnet subnet = twoAddressSubnet();
-        LeaseTable table = new LeaseTable(List.of(subnet), List.of());
-        InetAddress a = table.allocate(subnet, null, T0);
-        table.record(bound("hw:a", a, T0.plusSeconds(10)));
-        InetAddress b = table.allocate(subnet, null, T0);
-        table.record(bound("hw:b", b, T0.plusSeconds(50)));
+        LeaseTable table = fullPool(subnet, T0.plusSeconds(10), T0.plusSeconds(50));
+        InetAddress a = ip("192.0.2.10");
+        InetAddress b = ip("192.0.2.11");
 
         // Full, and nothing has ended yet.
         assertThatThrownBy(() -> table.allocate(subnet, null, T0.plusSeconds(5)))
@@ -54,11 +61,8 @@ class LeaseTableTest {
     @Test
     void aNewLeaseEndingSoonerThanAllOthersIsReclaimedOnTime() throws Exception {
         Subnet subnet = twoAddressSubnet();
-        LeaseTable table = new LeaseTable(List.of(subnet), List.of());
-        InetAddress a = table.allocate(subnet, null, T0);
-        table.record(bound("hw:a", a, T0.plusSeconds(100)));
-        InetAddress b = table.allocate(subnet, null, T0);
-        table.record(bound("hw:b", b, T0.plusSeconds(100)));
+        LeaseTable table = fullPool(subnet, T0.plusSeconds(100), T0.plusSeconds(100));
+        InetAddress b = ip("192.0.2.11");
         assertThatThrownBy(() -> table.allocate(subnet, null, T0.plusSeconds(1)))
                 .isInstanceOf(AllocationException.NoAddressAvailable.class);
         // b is replaced by a short offer hold, ending before anything the last sweep saw.
