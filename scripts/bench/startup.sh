@@ -15,9 +15,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 args=(serve --tftp-port 0 --syslog-port 0 --web-port 0 --exit-when-ready --pid-file "$work/pid")
+# The launcher's JVM options (scripts/jvm-options), for the training run and both rows.
+read -r -a jvm_options <"$repo/scripts/jvm-options"
 
 if [[ ! -f "$cds" ]]; then
-  java -XX:ArchiveClassesAtExit="$cds" $(cat "$repo/scripts/jvm-options") -jar "$jar" "${args[@]}" >/dev/null 2>&1
+  java -XX:ArchiveClassesAtExit="$cds" "${jvm_options[@]}" -jar "$jar" "${args[@]}" >/dev/null 2>&1
 fi
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
@@ -40,8 +42,6 @@ measure() { # label, java options...
 }
 
 echo "start-up, $runs runs each, $(nproc) cores, $(java -version 2>&1 | head -1)"
-# The launcher's JVM options (scripts/jvm-options) in both rows.
-read -r -a jvm_options <"$repo/scripts/jvm-options"
 measure "with CDS (launcher)" -XX:SharedArchiveFile="$cds" -Xshare:auto "${jvm_options[@]}"
 measure "without CDS" -Xshare:auto "${jvm_options[@]}"
 echo "target: ready < 1000 ms after launch"

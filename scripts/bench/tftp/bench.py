@@ -9,7 +9,7 @@ time and stopped by PID. Every client run has a time limit; every loop is bounde
   sudo scripts/bench/tftp/bench.py [--runs N] [--write]     (--write updates docs/benchmarks.md)
   sudo scripts/bench/tftp/bench.py --servers sparetire,tftpd-hpa --rows '65464|concurrent'   (a quick subset)
 """
-import argparse, hashlib, os, re, shutil, signal, socket, statistics, struct, subprocess, sys, tempfile, time
+import argparse, hashlib, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 PEERS = "/tmp/sparetire-bench-peers"

@@ -3,7 +3,6 @@ package org.sparetire.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,22 +125,14 @@ final class DashboardControl implements ApplianceControl {
         List<PoolUsage> pools = new ArrayList<>();
         for (DhcpConfig.Subnet subnet : config.section(DhcpConfig.SECTION).subnets()) {
             for (DhcpConfig.Range range : subnet.ranges()) {
-                long from = toLong(range.from());
-                long to = toLong(range.to());
-                int used = (int) held.stream().map(l -> toLong(l.address())).filter(a -> a >= from && a <= to).count();
+                long from = Addresses.ipv4ToLong(range.from());
+                long to = Addresses.ipv4ToLong(range.to());
+                int used = (int) held.stream().map(l -> Addresses.ipv4ToLong(l.address())).filter(a -> a >= from && a <= to).count();
                 pools.add(new PoolUsage(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
                         (int) Math.min(Integer.MAX_VALUE, to - from + 1), used));
             }
         }
         return pools;
-    }
-
-    private static long toLong(InetAddress address) {
-        long value = 0;
-        for (byte b : address.getAddress()) {
-            value = (value << 8) | (b & 0xff);
-        }
-        return value;
     }
 
     private <S> Optional<S> running(String name, Class<S> type) {

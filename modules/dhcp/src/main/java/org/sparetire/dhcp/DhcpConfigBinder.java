@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.sparetire.core.config.ConfigMapping;
 import org.sparetire.core.config.ConfigValue;
 import org.sparetire.core.config.Position;
+import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.Cidr;
 import org.sparetire.dhcp.DhcpConfig.BootClass;
 import org.sparetire.dhcp.DhcpConfig.Match;
@@ -115,7 +116,7 @@ final class DhcpConfigBinder {
             if (from == null || to == null) {
                 continue;
             }
-            if (toLong(from) > toLong(to)) {
+            if (Addresses.ipv4ToLong(from) > Addresses.ipv4ToLong(to)) {
                 r.problem("from " + from.getHostAddress() + " is after to " + to.getHostAddress());
                 continue;
             }
@@ -135,7 +136,7 @@ final class DhcpConfigBinder {
             Range range = new Range(from, to);
             boolean overlaps = false;
             for (RangeAt earlier : allRanges) {
-                if (toLong(from) <= toLong(earlier.range().to()) && toLong(earlier.range().from()) <= toLong(to)) {
+                if (Addresses.ipv4ToLong(from) <= Addresses.ipv4ToLong(earlier.range().to()) && Addresses.ipv4ToLong(earlier.range().from()) <= Addresses.ipv4ToLong(to)) {
                     r.problem("range " + from.getHostAddress() + "-" + to.getHostAddress() + " overlaps the range "
                             + earlier.range().from().getHostAddress() + "-" + earlier.range().to().getHostAddress()
                             + " at line " + earlier.position().line());
@@ -282,11 +283,6 @@ final class DhcpConfigBinder {
             });
         }
         return out;
-    }
-
-    static long toLong(InetAddress a) {
-        byte[] b = a.getAddress();
-        return ((long) (b[0] & 0xff) << 24) | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
 
     /**

@@ -1,13 +1,13 @@
 package org.sparetire.dhcp;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sparetire.core.config.AppConfig;
+import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.Cidr;
 import org.sparetire.dhcp.DhcpConfig.Range;
 import org.sparetire.dhcp.DhcpConfig.Subnet;
@@ -70,11 +70,11 @@ public final class DhcpQuickMode {
      * and never the interface's own address: on 192.168.50.1/24 that is .128-.254.
      */
     static Range pool(Cidr net, InetAddress own) {
-        long base = toLong(net.network());
+        long base = Addresses.ipv4ToLong(net.network());
         long size = 1L << (32 - net.prefixLength());
         long first = base + Math.max(2, size / 2);
         long last = Math.min(base + size - 2, first + 199);
-        long self = toLong(own);
+        long self = Addresses.ipv4ToLong(own);
         if (self >= first && self <= last) {
             if (last - self >= self - first) {
                 first = self + 1;
@@ -82,19 +82,6 @@ public final class DhcpQuickMode {
                 last = self - 1;
             }
         }
-        return new Range(fromLong(first), fromLong(last));
-    }
-
-    private static long toLong(InetAddress a) {
-        byte[] b = a.getAddress();
-        return ((long) (b[0] & 0xff) << 24) | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
-    }
-
-    private static InetAddress fromLong(long v) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Range(Addresses.ipv4FromLong(first), Addresses.ipv4FromLong(last));
     }
 }

@@ -1,9 +1,5 @@
 package org.sparetire.dhcp;
 
-import java.util.Optional;
-
-import java.time.Instant;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

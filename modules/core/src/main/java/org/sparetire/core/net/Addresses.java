@@ -34,6 +34,25 @@ public final class Addresses {
         }
     }
 
+    /** An IPv4 address as an unsigned 32-bit number, for range arithmetic (pools, ordering). */
+    public static long ipv4ToLong(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + address);
+        }
+        return ((long) (b[0] & 0xff) << 24) | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+
+    /** The IPv4 address for the low 32 bits of {@code value}. */
+    public static InetAddress ipv4FromLong(long value) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (value >> 24), (byte) (value >> 16), (byte) (value >> 8),
+                    (byte) value});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+
     /** {@code 192.0.2.1:69} or {@code [2001:db8::1]:69}, for logs. */
     public static String format(InetSocketAddress address) {
         InetAddress a = address.getAddress();

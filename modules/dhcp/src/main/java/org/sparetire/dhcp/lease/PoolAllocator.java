@@ -1,11 +1,11 @@
 package org.sparetire.dhcp.lease;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.sparetire.core.net.Addresses;
 import org.sparetire.dhcp.DhcpConfig.Range;
 
 /**
@@ -25,8 +25,8 @@ public final class PoolAllocator implements AddressAllocator {
         this.lengths = new int[ranges.size()];
         int total = 0;
         for (int i = 0; i < ranges.size(); i++) {
-            starts[i] = toLong(ranges.get(i).from());
-            long len = toLong(ranges.get(i).to()) - starts[i] + 1;
+            starts[i] = Addresses.ipv4ToLong(ranges.get(i).from());
+            long len = Addresses.ipv4ToLong(ranges.get(i).to()) - starts[i] + 1;
             if (len <= 0 || total + len > (1 << 24)) {
                 throw new IllegalArgumentException("bad or too large range " + ranges.get(i));
             }
@@ -104,7 +104,7 @@ public final class PoolAllocator implements AddressAllocator {
         if (a == null || a.getAddress().length != 4) {
             return -1;
         }
-        long v = toLong(a);
+        long v = Addresses.ipv4ToLong(a);
         int base = 0;
         for (int r = 0; r < starts.length; r++) {
             if (v >= starts[r] && v < starts[r] + lengths[r]) {
@@ -119,7 +119,7 @@ public final class PoolAllocator implements AddressAllocator {
         int base = 0;
         for (int r = 0; r < starts.length; r++) {
             if (index < base + lengths[r]) {
-                return fromLong(starts[r] + index - base);
+                return Addresses.ipv4FromLong(starts[r] + index - base);
             }
             base += lengths[r];
         }
@@ -129,21 +129,9 @@ public final class PoolAllocator implements AddressAllocator {
     private String describe() {
         List<String> parts = new ArrayList<>();
         for (int r = 0; r < starts.length; r++) {
-            parts.add(fromLong(starts[r]).getHostAddress() + "-" + fromLong(starts[r] + lengths[r] - 1).getHostAddress());
+            parts.add(Addresses.ipv4FromLong(starts[r]).getHostAddress() + "-"
+                    + Addresses.ipv4FromLong(starts[r] + lengths[r] - 1).getHostAddress());
         }
         return parts.stream().collect(Collectors.joining(", ", "pool ", ""));
-    }
-
-    static long toLong(InetAddress a) {
-        byte[] b = a.getAddress();
-        return ((long) (b[0] & 0xff) << 24) | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
-    }
-
-    static InetAddress fromLong(long v) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

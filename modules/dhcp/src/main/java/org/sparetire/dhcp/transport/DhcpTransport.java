@@ -12,7 +12,6 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.BindFailures;
+import org.sparetire.core.net.LinuxSocketOptions;
 import org.sparetire.core.net.NetRuntime;
 import org.sparetire.dhcp.LocalInterfaces;
 import org.sparetire.dhcp.codec.DhcpCodec;
@@ -43,9 +43,7 @@ import org.sparetire.dhcp.lease.Ingress;
 public final class DhcpTransport {
     private static final Logger log = LoggerFactory.getLogger(DhcpTransport.class);
     /** asm-generic/socket.h. */
-    private static final int SOL_SOCKET = 1;
     private static final int SO_BINDTODEVICE = 25;
-    private static final int SO_RCVBUFFORCE = 33;
     private static final boolean ROOT = "root".equals(ProcessHandle.current().info().user().orElse(""));
     /** IFNAMSIZ: interface names are at most 15 bytes plus NUL. */
     private static final int IFNAMSIZ = 16;
@@ -150,10 +148,11 @@ public final class DhcpTransport {
         Bootstrap b = new Bootstrap();
         if (ROOT) {
             // net.core.rmem_max (often 208 KiB: a few hundred DHCP datagrams) caps SO_RCVBUF; root may go past it.
-            b.option(new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE), RECEIVE_BUFFER);
+            b.option(LinuxSocketOptions.SO_RCVBUFFORCE, RECEIVE_BUFFER);
         }
         return b.group(loop).channel(net.datagramChannel())
-                .option(new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ), name)
+                .option(new RawUnixChannelOption("SO_BINDTODEVICE", LinuxSocketOptions.SOL_SOCKET, SO_BINDTODEVICE,
+                        IFNAMSIZ), name)
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // A lab full of devices powering on at once sends its DISCOVERs in one burst: let the

@@ -21,6 +21,20 @@ class InterfaceSafetyIT {
     @TempDir
     Path dir;
 
+    /** busybox udhcpc on {@code iface} in the foreground, giving up after {@code tries} DISCOVERs 1 s apart. */
+    static PeerProgram.Result udhcpc(NetNamespace ns, String iface, int tries, Path script) throws Exception {
+        return ns.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", iface, "-f", "-q", "-n", "-t",
+                String.valueOf(tries), "-T", "1", "-s", script.toString());
+    }
+
+    /** The client got an address in {@code subnetPrefix}x from the server at {@code subnetPrefix}1. */
+    void assertLeased(PeerProgram.Result r, ServerProcess server, String subnetPrefix) throws Exception {
+        assertThat(r.exitCode()).as(r.describe() + "\n" + server.output()).isZero();
+        Map<String, String> v = UdhcpcIT.vars(dir.resolve("event-bound"));
+        assertThat(v.get("ip")).startsWith(subnetPrefix);
+        assertThat(v.get("serverid")).isEqualTo(subnetPrefix + "1");
+    }
+
     static long txPackets(NetNamespace ns, String iface) throws Exception {
         String out = ns.exec(Duration.ofSeconds(5), "cat", "/sys/class/net/" + iface + "/statistics/tx_packets")
                 .assertSuccess().stdout().trim();
@@ -67,28 +81,16 @@ class InterfaceSafetyIT {
             long wifiBefore = txPackets(srv, "wifi0");
             try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), config)) {
                 Path script = UdhcpcIT.script(dir);
-                PeerProgram.Result ok = bench.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli0", "-f", "-q",
-                        "-n", "-t", "4", "-T", "1", "-s", script.toString());
-                assertThat(ok.exitCode()).as(ok.describe() + "\n" + server.output()).isZero();
-                Map<String, String> v = UdhcpcIT.vars(dir.resolve("event-bound"));
-                assertThat(v.get("ip")).startsWith("10.77.1.");
-                assertThat(v.get("serverid")).isEqualTo("10.77.1.1");
+                assertLeased(udhcpc(bench, "cli0", 4, script), server, "10.77.1.");
 
                 // A second bench on a second configured interface: same port 67, its own subnet, its own answers.
-                PeerProgram.Result ok2 = bench2.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli2", "-f", "-q",
-                        "-n", "-t", "4", "-T", "1", "-s", script.toString());
-                assertThat(ok2.exitCode()).as(ok2.describe() + "\n" + server.output()).isZero();
-                Map<String, String> v2 = UdhcpcIT.vars(dir.resolve("event-bound"));
-                assertThat(v2.get("ip")).startsWith("10.77.2.");
-                assertThat(v2.get("serverid")).isEqualTo("10.77.2.1");
+                assertLeased(udhcpc(bench2, "cli2", 4, script), server, "10.77.2.");
 
-                PeerProgram.Result ignored = other.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli1", "-f",
-                        "-q", "-n", "-t", "2", "-T", "1", "-s", script.toString());
+                PeerProgram.Result ignored = udhcpc(other, "cli1", 2, script);
                 assertThat(ignored.exitCode()).as("a client on an unconfigured interface got a lease: "
                         + ignored.describe()).isNotZero();
                 // A client on the Wi-Fi side broadcasts too: nobody may answer it.
-                PeerProgram.Result wifiClient = wifi.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "up0", "-f",
-                        "-q", "-n", "-t", "2", "-T", "1", "-s", script.toString());
+                PeerProgram.Result wifiClient = udhcpc(wifi, "up0", 2, script);
                 assertThat(wifiClient.exitCode()).isNotZero();
                 assertThat(server.output()).doesNotContain("ip=10.79.").doesNotContain("ip=10.78.");
                 assertThat(txPackets(srv, "wifi0")).as("packets sent by the default-route interface").isEqualTo(wifiBefore);

@@ -37,6 +37,12 @@ public final class StoreWriter {
     /** Received bytes queued: 262,144 small messages fit easily, a flood of 64 KiB datagrams does not. */
     private final AtomicLong pendingBytes = new AtomicLong();
     static final long MAX_QUEUED_BYTES = 64L << 20;
+    /**
+     * TCP senders wait when the writer is behind (their window fills), so they need only enough queue to
+     * keep the writer busy. Stopping them early keeps the rest of the queue for UDP bursts, which cannot
+     * wait, and keeps parsed messages from filling the heap.
+     */
+    static final int STREAM_QUEUE_LIMIT = 16_384;
     private final LogStore store;
     private final String truncationMarker;
     private final SyslogCounters counters;
@@ -96,9 +102,7 @@ public final class StoreWriter {
             counters.queueFull.add(batch.size() - n);
         }
         if (n > 0) {
-            pending.addAndGet(n);
-            pendingBytes.addAndGet(bytes);
-            queue.offer(n == batch.size() ? batch : batch.subList(0, n));
+            enqueue(n == batch.size() ? batch : batch.subList(0, n), bytes);
         }
         return n;
     }
@@ -108,29 +112,30 @@ public final class StoreWriter {
         return pendingBytes.get() >= MAX_QUEUED_BYTES ? 0 : Math.max(0, capacity - pending.get());
     }
 
-    /**
-     * TCP senders wait when the writer is behind (their window fills), so they need only enough queue to
-     * keep the writer busy. Stopping them early keeps the rest of the queue for UDP bursts, which cannot
-     * wait, and keeps parsed messages from filling the heap.
-     */
-    static final int STREAM_QUEUE_LIMIT = 16_384;
-
     /** Room for TCP: no more than this, so TCP never has to drop. */
     public int streamRoom() {
         return Math.min(room(), Math.max(0, Math.min(capacity, STREAM_QUEUE_LIMIT) - pending.get()));
     }
 
-    /** For TCP after checking {@link #room()}: queues the batch whole (another reader may overshoot by a batch). */
+    /** For TCP after checking {@link #streamRoom()}: queues the batch whole (another reader may overshoot by a batch). */
     public void put(List<Received> batch) {
         if (!batch.isEmpty()) {
-            long bytes = 0;
-            for (Received r : batch) {
-                bytes += r.raw().length;
-            }
-            pending.addAndGet(batch.size());
-            pendingBytes.addAndGet(bytes);
-            queue.offer(batch);
+            enqueue(batch, bytesOf(batch));
         }
+    }
+
+    private void enqueue(List<Received> batch, long bytes) {
+        pending.addAndGet(batch.size());
+        pendingBytes.addAndGet(bytes);
+        queue.offer(batch);
+    }
+
+    private static long bytesOf(List<Received> batch) {
+        long bytes = 0;
+        for (Received r : batch) {
+            bytes += r.raw().length;
+        }
+        return bytes;
     }
 
     public int queued() {
@@ -192,11 +197,7 @@ public final class StoreWriter {
     }
 
     private void release(List<Received> b) {
-        long bytes = 0;
-        for (Received r : b) {
-            bytes += r.raw().length;
-        }
-        pendingBytes.addAndGet(-bytes);
+        pendingBytes.addAndGet(-bytesOf(b));
         pending.addAndGet(-b.size());
     }
 

@@ -10,13 +10,13 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.BindFailures;
+import org.sparetire.core.net.LinuxSocketOptions;
 import org.sparetire.core.net.NetRuntime;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.store.Intake;
@@ -30,9 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
-    /** Linux SOL_SOCKET / SO_RCVBUFFORCE: lets root exceed net.core.rmem_max, as rsyslog's imudp does. */
-    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
-
     /** Datagrams per recvmmsg call. */
     private static final int BATCH = 16;
 
@@ -80,7 +77,7 @@ public final class UdpListener implements AutoCloseable {
         boolean forced = false;
         if (channel instanceof EpollDatagramChannel) {
             try {
-                forced = channel.config().setOption(SO_RCVBUFFORCE, wanted);
+                forced = channel.config().setOption(LinuxSocketOptions.SO_RCVBUFFORCE, wanted);
             } catch (RuntimeException e) {
                 forced = false; // not privileged
             }

@@ -106,21 +106,11 @@ public final class TftpServer {
         return events;
     }
 
-    private Bootstrap bootstrap(ChannelHandler handler) {
-        return bootstrap(handler, DATAGRAM_MAX);
-    }
-
     /**
      * @param receiveSize the largest datagram the socket reads whole: a read transfer only ever gets ACKs
      *                    and ERRORs, and a small buffer stays in Netty's per-thread cache
-     */
-    private Bootstrap bootstrap(ChannelHandler handler, int receiveSize) {
-        return bootstrap(handler, receiveSize, null);
-    }
-
-    /**
-     * @param local the address the socket will bind: an IPv4 address gets a plain IPv4 socket (0.0.0.0 means
-     *              every IPv4 interface, and the kernel's IPv4 path is shorter than IPv4-mapped IPv6)
+     * @param local       the address the socket will bind: an IPv4 address gets a plain IPv4 socket (0.0.0.0
+     *                    means every IPv4 interface, and the kernel's IPv4 path is shorter than IPv4-mapped IPv6)
      */
     private Bootstrap bootstrap(ChannelHandler handler, int receiveSize, InetAddress local) {
         return new Bootstrap().group(net.group()).channelFactory(net.datagramChannelFor(local))

@@ -215,8 +215,7 @@ final class TransferContext {
             return;
         }
         Outgoing.Block next = sender.likelyNext();
-        if (next == null || next.length() <= READ_AHEAD_MAX_BLOCK
-                || (prepared != null && preparedOffset == next.offset() && preparedLength == next.length())) {
+        if (next == null || next.length() <= READ_AHEAD_MAX_BLOCK || isPrepared(next)) {
             return;
         }
         releasePrepared();
@@ -231,6 +230,10 @@ final class TransferContext {
         }
     }
 
+    private boolean isPrepared(Outgoing.Block b) {
+        return prepared != null && preparedOffset == b.offset() && preparedLength == b.length();
+    }
+
     private void releasePrepared() {
         if (prepared != null) {
             prepared.release();
@@ -240,7 +243,7 @@ final class TransferContext {
 
     /** DATA from the source into a pooled direct buffer: no per-block heap allocation. */
     private boolean sendBlock(Outgoing.Block b) {
-        if (prepared != null && preparedOffset == b.offset() && preparedLength == b.length()) {
+        if (isPrepared(b)) {
             ByteBuf buf = prepared;
             prepared = null;
             buf.setShort(0, TftpPacket.OP_DATA).setShort(2, b.wireBlock());
