@@ -56,6 +56,11 @@ public final class Intake {
         this.writer = writer;
     }
 
+    /** The time a burst of datagrams is stamped with. */
+    public Instant now() {
+        return clock.now();
+    }
+
     /** For TCP: refuse the connection outright rather than read and discard its frames. */
     public boolean allows(InetSocketAddress sender) {
         boolean ok = rules.allowlist.allows(sender.getAddress());
@@ -100,6 +105,17 @@ public final class Intake {
      */
     public Received admit(InetSocketAddress sender, String transport, byte[] data, int off, int len,
                           boolean alreadyTruncated, boolean checkAllowlist) {
+        return admit(sender, transport, data, off, len, alreadyTruncated, checkAllowlist, null);
+    }
+
+    /**
+     * As {@link #admit(InetSocketAddress, String, byte[], int, int, boolean, boolean)}, with the receive time
+     * given (the datagrams of one read burst share one, as rsyslog's imudp does per recvmmsg batch).
+     *
+     * @param receivedAt null to read the clock
+     */
+    public Received admit(InetSocketAddress sender, String transport, byte[] data, int off, int len,
+                          boolean alreadyTruncated, boolean checkAllowlist, Instant receivedAt) {
         counters.received.increment();
         Rules r = rules;
         if (checkAllowlist && !r.allowlist.allows(sender.getAddress())) {
@@ -125,7 +141,7 @@ public final class Intake {
         if (truncated) {
             counters.truncated.increment();
         }
-        Instant now = clock.now();
+        Instant now = receivedAt != null ? receivedAt : clock.now();
         SyslogMessage m = SyslogParser.parse(data, off, len, now);
         byte[] raw = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
         return new Received(now, sender, transport, m, raw, truncated);

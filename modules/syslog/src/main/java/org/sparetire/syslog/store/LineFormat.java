@@ -1,9 +1,11 @@
 package org.sparetire.syslog.store;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import org.sparetire.syslog.codec.Priority;
 import org.sparetire.syslog.policy.DeviceNaming;
 import org.sparetire.syslog.codec.Rfc5424Message;
@@ -20,43 +22,101 @@ import org.sparetire.syslog.codec.SyslogMessage;
  */
 public final class LineFormat {
     private long cachedSecond = Long.MIN_VALUE;
-    private String cachedPrefix;
+    private byte[] cachedPrefix;
+    /** The line being built, reused: at 400k lines/s a builder, a String and its bytes per line keep the GC busy. */
+    private byte[] line = new byte[512];
+    private int length;
 
-    /** Not thread-safe: one per writer thread (it caches the formatted second). */
+    /** Not thread-safe: one per writer thread (it caches the formatted second and reuses its buffer). */
     public String format(Received r, String truncationMarker) {
-        SyslogMessage m = r.message();
-        StringBuilder sb = new StringBuilder(96 + m.message().length());
-        appendTime(sb, r.at());
-        sb.append(' ');
-        InetAddress a = r.sender().getAddress();
-        sb.append(a == null ? r.sender().getHostString() : printable(a));
-        sb.append(' ').append(Priority.label(m.facility(), m.severity()));
-        sb.append(' ').append(m.hostname() == null ? "-" : m.hostname());
-        sb.append(' ');
-        if (m.app() == null) {
-            sb.append('-');
-        } else {
-            sb.append(m.app());
-            if (m.procId() != null) {
-                sb.append('[').append(m.procId()).append(']');
-            }
-        }
-        sb.append(' ');
-        if (m instanceof Rfc5424Message r5 && !r5.structuredData().isEmpty()) {
-            appendStructuredData(sb, r5);
-            if (!m.message().isEmpty()) {
-                sb.append(' ');
-            }
-        }
-        sb.append(m.message());
-        if (r.truncated()) {
-            sb.append(truncationMarker);
-        }
-        sb.append('\n');
-        return sb.toString();
+        int n = encode(r, truncationMarker);
+        return new String(line, 0, n, StandardCharsets.UTF_8);
     }
 
-    private static void appendStructuredData(StringBuilder sb, Rfc5424Message m) {
+    /**
+     * Writes the line as UTF-8 into {@link #bytes()}, which stays valid until the next call.
+     *
+     * @return its length in bytes, the final LF included
+     */
+    public int encode(Received r, String truncationMarker) {
+        SyslogMessage m = r.message();
+        length = 0;
+        appendTime(r.at());
+        put(' ');
+        InetAddress a = r.sender().getAddress();
+        put(a == null ? r.sender().getHostString() : printable(a));
+        put(' ');
+        put(Priority.label(m.facility(), m.severity()));
+        put(' ');
+        put(m.hostname() == null ? "-" : m.hostname());
+        put(' ');
+        if (m.app() == null) {
+            put('-');
+        } else {
+            put(m.app());
+            if (m.procId() != null) {
+                put('[');
+                put(m.procId());
+                put(']');
+            }
+        }
+        put(' ');
+        if (m instanceof Rfc5424Message r5 && !r5.structuredData().isEmpty()) {
+            put(structuredData(r5));
+            if (!m.message().isEmpty()) {
+                put(' ');
+            }
+        }
+        put(m.message());
+        if (r.truncated()) {
+            put(truncationMarker);
+        }
+        put('\n');
+        return length;
+    }
+
+    /** The buffer {@link #encode} wrote into. */
+    public byte[] bytes() {
+        return line;
+    }
+
+    private void room(int more) {
+        if (length + more > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, length + more));
+        }
+    }
+
+    private void put(char ascii) {
+        room(1);
+        line[length++] = (byte) ascii;
+    }
+
+    /** ASCII byte by byte (nearly every field); from the first other character on, the JDK's UTF-8 encoder. */
+    private void put(String s) {
+        int n = s.length();
+        room(n);
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            line[length++] = (byte) c;
+            i++;
+        }
+        if (i < n) {
+            put(s.substring(i).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void put(byte[] b) {
+        room(b.length);
+        System.arraycopy(b, 0, line, length, b.length);
+        length += b.length;
+    }
+
+    private static String structuredData(Rfc5424Message m) {
+        StringBuilder sb = new StringBuilder();
         for (Rfc5424Message.SdElement e : m.structuredData()) {
             sb.append('[').append(e.id());
             for (Rfc5424Message.SdParam p : e.params()) {
@@ -73,6 +133,7 @@ public final class LineFormat {
             }
             sb.append(']');
         }
+        return sb.toString();
     }
 
     private final java.util.Map<InetAddress, String> names = new java.util.HashMap<>();
@@ -90,17 +151,21 @@ public final class LineFormat {
         return name;
     }
 
-    private void appendTime(StringBuilder sb, Instant at) {
+    private void appendTime(Instant at) {
         long second = at.getEpochSecond();
         if (second != cachedSecond) {
             LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
             cachedPrefix = String.format("%04d-%02d-%02dT%02d:%02d:%02d.", t.getYear(), t.getMonthValue(),
-                    t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond());
+                    t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()).getBytes(StandardCharsets.US_ASCII);
             cachedSecond = second;
         }
         int millis = at.getNano() / 1_000_000;
-        sb.append(cachedPrefix).append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
-                .append((char) ('0' + millis % 10)).append('Z');
+        put(cachedPrefix);
+        room(4);
+        line[length++] = (byte) ('0' + millis / 100);
+        line[length++] = (byte) ('0' + millis / 10 % 10);
+        line[length++] = (byte) ('0' + millis % 10);
+        line[length++] = 'Z';
     }
 
     /** The receive time at the start of a line written by {@link #format}, or null. */

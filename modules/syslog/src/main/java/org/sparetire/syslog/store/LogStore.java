@@ -81,13 +81,19 @@ public final class LogStore implements AutoCloseable {
 
     /** Files the line under its device and in the combined file. */
     public void append(Received r, byte[] line) {
+        append(r, line, line.length);
+    }
+
+    /** Files the first {@code length} bytes of {@code line} (a reused buffer: they are copied). */
+    public void append(Received r, byte[] line, int length) {
         String device = mode == DeviceFiles.ADDRESS ? addressName(r.sender().getAddress())
                 : DeviceNaming.name(mode, r.sender().getAddress(), r.message().hostname());
+        Instant now = clock.now();
         if (device != null) {
-            write(device, line);
+            write(device, line, length, now);
         }
         if (combined) {
-            write(DeviceNaming.COMBINED, line);
+            write(DeviceNaming.COMBINED, line, length, now);
         }
     }
 
@@ -105,17 +111,16 @@ public final class LogStore implements AutoCloseable {
         return name;
     }
 
-    private void write(String name, byte[] line) {
+    private void write(String name, byte[] line, int length, Instant now) {
         LogFile f = name.equals(DeviceNaming.COMBINED) ? all : open.get(name);
         try {
             if (f == null) {
                 f = openFile(name);
             }
-            Instant now = clock.now();
-            if (rotation.due(f.size(), line.length, f.oldest, now)) {
+            if (rotation.due(f.size(), length, f.oldest, now)) {
                 f = rotate(f);
             }
-            f.append(line, now);
+            f.append(line, length, now);
             ok(f);
         } catch (IOException e) {
             if (f != null) {
@@ -248,7 +253,8 @@ public final class LogStore implements AutoCloseable {
     static final class LogFile {
         final Path path;
         final WritableByteChannel channel;
-        final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        /** Direct: a heap buffer would be copied into a temporary direct one on every write. */
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         long written;
         int bufferedLines;
         Instant oldest;
@@ -265,20 +271,19 @@ public final class LogStore implements AutoCloseable {
             return written + buffer.position();
         }
 
-        void append(byte[] line, Instant now) throws IOException {
+        void append(byte[] line, int length, Instant now) throws IOException {
             if (oldest == null) {
                 oldest = now;
             }
-            if (buffer.remaining() < line.length) {
+            if (buffer.remaining() < length) {
                 flush();
             }
-            if (line.length > buffer.capacity()) {
-                ByteBuffer direct = ByteBuffer.wrap(line);
-                writeFully(direct);
-                written += line.length;
+            if (length > buffer.capacity()) {
+                writeFully(ByteBuffer.wrap(line, 0, length));
+                written += length;
                 return;
             }
-            buffer.put(line);
+            buffer.put(line, 0, length);
             bufferedLines++;
         }
 

@@ -1,6 +1,5 @@
 package org.sparetire.syslog.store;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +201,8 @@ public final class StoreWriter {
     }
 
     private void file(Received r) {
-        store.append(r, format.format(r, truncationMarker).getBytes(StandardCharsets.UTF_8));
+        int length = format.encode(r, truncationMarker); // first: it may grow the buffer bytes() returns
+        store.append(r, format.bytes(), length);
         counters.filed.increment();
         SyslogReceived event = new SyslogReceived(r.at(), r.sender(), r.message().facility(), r.message().severity(),
                 r.message().hostname(), r.message().app(), r.message().message());

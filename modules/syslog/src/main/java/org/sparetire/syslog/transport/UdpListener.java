@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparetire.core.lifecycle.ServiceStartException;
@@ -106,6 +107,8 @@ public final class UdpListener implements AutoCloseable {
     static final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Intake intake;
         private List<Received> burst = new ArrayList<>();
+        /** One receive time per read burst: the clock costs as much as parsing a short message. */
+        private Instant burstTime;
 
         Handler(Intake intake) {
             this.intake = intake;
@@ -116,7 +119,10 @@ public final class UdpListener implements AutoCloseable {
             ByteBuf buf = packet.content();
             byte[] data = new byte[buf.readableBytes()];
             buf.readBytes(data);
-            Received r = intake.admit(packet.sender(), "udp", data, 0, data.length, false, true);
+            if (burstTime == null) {
+                burstTime = intake.now();
+            }
+            Received r = intake.admit(packet.sender(), "udp", data, 0, data.length, false, true, burstTime);
             if (r != null) {
                 burst.add(r);
                 if (burst.size() >= 256) {
@@ -132,6 +138,7 @@ public final class UdpListener implements AutoCloseable {
         }
 
         private void flush() {
+            burstTime = null;
             if (!burst.isEmpty()) {
                 intake.queue(burst);
                 burst = new ArrayList<>();
