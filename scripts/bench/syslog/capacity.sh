@@ -5,6 +5,7 @@
 # medians. The zero-loss table of run.sh answers "does it keep up"; this answers "how far short is it".
 #   sudo scripts/bench/syslog/capacity.sh                      # QUOTA=20 RATE=250000 COUNT=750000 REPS=5
 #   JAVA_OPTS="-Xms32m -Xmx256m -Xmn64m -XX:+UseSerialGC" sudo scripts/bench/syslog/capacity.sh
+#   ONE_FILE=1 sudo scripts/bench/syslog/capacity.sh   # sparetire files all.log only, no recent ring: rsyslog's work
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -33,8 +34,10 @@ gcc -O2 -o "$work/loadgen" "$here/loadgen.c"
   -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null 2>&1)
 st_port=$(free_port); rs_port=$(free_port)
 mkdir -p "$work/st" "$work/rs/work"
-printf 'syslog:\n  bind: 127.0.0.1\n  udp: {port: %s, receive-buffer: 8MiB}\n  directory: logs\n  files: {rotate-size: 0, rotate-age: 0}\n' \
-  "$st_port" >"$work/st/config.yaml"
+files="rotate-size: 0, rotate-age: 0"; extra=""
+[[ "${ONE_FILE:-0}" == 1 ]] && { files+=", per-device: none"; extra="  recent-per-device: 0"; }
+printf 'syslog:\n  bind: 127.0.0.1\n  udp: {port: %s, receive-buffer: 8MiB}\n  directory: logs\n  files: {%s}\n%s\n' \
+  "$st_port" "$files" "$extra" >"$work/st/config.yaml"
 # shellcheck disable=SC2086 # the options are several words
 (cd "$work/st" && exec taskset -c 1 java $java_opts \
   -cp "$repo/modules/syslog/target/classes:$(cat "$work/cp")" "$here/ServeSyslog.java" config.yaml >out.log 2>&1) &
