@@ -2,6 +2,8 @@ package org.sparetire.tftp.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import org.sparetire.tftp.session.Transfer;
  * Every method except the volatile getters runs on {@link #channel}'s event loop.
  */
 final class TransferContext {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TransferContext.class);
     private final TftpServer server;
     private final TftpServer.Listener listener;
     private final TransferRecord record;
@@ -146,13 +149,18 @@ final class TransferContext {
 
     private void apply(Step step) {
         boolean wrote = false;
-        for (Outgoing o : step.send()) {
+        java.util.List<Outgoing> sends = step.send();
+        for (int i = 0; i < sends.size(); i++) {
+            Outgoing o = sends.get(i);
             if (o instanceof Outgoing.Block b) {
-                if (!sendBlock(b)) {
+                int run = segmentRun(sends, i);
+                boolean ok = run > 1 ? sendSegmented(sends.subList(i, i + run)) : sendBlock(b);
+                if (!ok) {
                     channel.flush();
                     apply(session.abort("file changed while being sent"));
                     return;
                 }
+                i += Math.max(run, 1) - 1;
             } else {
                 Outgoing.Packet p = (Outgoing.Packet) o;
                 channel.write(datagram(channel, p.packet(), p.to() == null ? record.peer() : p.to()));
@@ -239,6 +247,71 @@ final class TransferContext {
             prepared.release();
             prepared = null;
         }
+    }
+
+    /**
+     * UDP generic segmentation offload (Linux 4.18+): a window of equal blocks leaves in one system call as one
+     * buffer, and the kernel cuts it into datagrams further down the stack (in software when the device
+     * cannot), so the route lookup and the socket layer run once per window instead of once per block. The
+     * peer sees ordinary datagrams. Set false for good once a send fails, since some devices (tunnels
+     * without checksum offload) refuse it.
+     */
+    private static volatile boolean segmentation = SegmentedDatagramPacket.isSupported();
+    /** Kernel limits: UDP_MAX_SEGMENTS and one IP datagram's payload. */
+    private static final int MAX_SEGMENTS = 64;
+    private static final int MAX_SEGMENTED_BYTES = 65_507;
+
+    /** How many blocks from index i can leave as one segmented send: equal lengths, the last one may be shorter. */
+    private int segmentRun(java.util.List<Outgoing> sends, int i) {
+        if (!segmentation || !(channel instanceof EpollDatagramChannel)
+                || !(sends.get(i) instanceof Outgoing.Block first) || first.length() > READ_AHEAD_MAX_BLOCK
+                || isPrepared(first)) {
+            return 1;
+        }
+        int segment = Data.HEADER + first.length();
+        int limit = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / segment);
+        int run = 1;
+        while (i + run < sends.size() && run < limit && sends.get(i + run) instanceof Outgoing.Block next
+                && next.length() <= first.length()) {
+            run++;
+            if (next.length() < first.length()) {
+                break; // a shorter block ends a segmented send
+            }
+        }
+        return run;
+    }
+
+    private boolean sendSegmented(java.util.List<Outgoing> blocks) {
+        Outgoing.Block first = (Outgoing.Block) blocks.get(0);
+        int total = 0;
+        for (Outgoing o : blocks) {
+            total += Data.HEADER + ((Outgoing.Block) o).length();
+        }
+        ByteBuf buf = channel.alloc().ioBuffer(total);
+        for (Outgoing o : blocks) {
+            Outgoing.Block b = (Outgoing.Block) o;
+            buf.writeShort(TftpPacket.OP_DATA).writeShort(b.wireBlock());
+            if (b.length() > 0 && !copyFromReadAhead(b, buf)) {
+                buf.release();
+                return false;
+            }
+        }
+        java.util.List<Outgoing.Block> copy = new java.util.ArrayList<>(blocks.size());
+        blocks.forEach(o -> copy.add((Outgoing.Block) o));
+        channel.write(new SegmentedDatagramPacket(buf, Data.HEADER + first.length(), record.peer())).addListener(f -> {
+            if (!f.isSuccess() && !closed) {
+                segmentation = false;
+                log.info("tftp: UDP segmentation offload refused ({}); sending blocks one datagram each from now on",
+                        f.cause().toString());
+                for (Outgoing.Block b : copy) {
+                    if (!sendBlock(b)) {
+                        break; // the next ACK or timeout meets the same short read and aborts the transfer
+                    }
+                }
+                channel.flush();
+            }
+        });
+        return true;
     }
 
     /** DATA from the source into a pooled direct buffer: no per-block heap allocation. */

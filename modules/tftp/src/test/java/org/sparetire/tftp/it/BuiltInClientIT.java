@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.sparetire.testkit.PeerProgram;
 import org.sparetire.tftp.TftpConfig;
 import org.sparetire.tftp.client.TftpClient;
@@ -30,6 +32,32 @@ class BuiltInClientIT {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
+    }
+
+    /**
+     * On epoll a window of equal blocks leaves as one segmented send (UDP GSO). These shapes cut it at each
+     * of its edges: a short last block inside a window, an empty last block, windows longer than one send
+     * may carry (64 KiB, 64 segments), and one block alone.
+     */
+    @ParameterizedTest(name = "blksize {0}, window {1}, {2} bytes")
+    @CsvSource({
+            "1468, 8, 1000000",     // the last window ends in a short block
+            "1468, 8, 1174400",     // 800 full blocks: the last DATA is empty and travels alone
+            "1468, 64, 3000001",    // 64 blocks of 1472 bytes exceed one 64 KiB send: split in two
+            "8, 64, 100003",        // 64 tiny blocks: the segment-count limit
+            "512, 16, 300",         // a single short block
+    })
+    void windowsOfEqualBlocksArriveWhole(int blksize, int window, int size) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        byte[] image = random(size, size);
+        Files.write(root.resolve("w.bin"), image);
+        try (RunningServer s = new RunningServer(root, c -> c)) {
+            Path out = dir.resolve("w-out.bin");
+            TftpClient.Result r = client.get(new InetSocketAddress("127.0.0.1", s.port()), "w.bin", out,
+                    TftpClient.Options.defaults().withBlksize(blksize).withWindowsize(window));
+            assertThat(r.negotiated()).containsEntry("windowsize", Integer.toString(window));
+            assertThat(Files.readAllBytes(out)).isEqualTo(image);
+        }
     }
 
     @Test
