@@ -339,7 +339,10 @@ def run_inside(args):
         start, end = doc.index("<!-- >>> tftp -->"), doc.index("<!-- <<< tftp -->")
         doc = doc[:start] + "<!-- >>> tftp -->\n" + text + "\n" + doc[end:]
         open(path, "w").write(doc)
-    shutil.rmtree(work, ignore_errors=True)
+    if os.environ.get("KEEP_WORK") == "1":  # the servers' logs stay for a look (one line per transfer)
+        print("server logs kept in", work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
