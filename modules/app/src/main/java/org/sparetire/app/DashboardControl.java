@@ -127,7 +127,8 @@ final class DashboardControl implements ApplianceControl {
             for (DhcpConfig.Range range : subnet.ranges()) {
                 long from = Addresses.ipv4ToLong(range.from());
                 long to = Addresses.ipv4ToLong(range.to());
-                int used = (int) held.stream().map(l -> Addresses.ipv4ToLong(l.address())).filter(a -> a >= from && a <= to).count();
+                int used = (int) held.stream().map(l -> Addresses.ipv4ToLong(l.address()))
+                        .filter(a -> a >= from && a <= to).count();
                 pools.add(new PoolUsage(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
                         (int) Math.min(Integer.MAX_VALUE, to - from + 1), used));
             }

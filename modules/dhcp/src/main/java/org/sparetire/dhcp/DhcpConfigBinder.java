@@ -136,7 +136,8 @@ final class DhcpConfigBinder {
             Range range = new Range(from, to);
             boolean overlaps = false;
             for (RangeAt earlier : allRanges) {
-                if (Addresses.ipv4ToLong(from) <= Addresses.ipv4ToLong(earlier.range().to()) && Addresses.ipv4ToLong(earlier.range().from()) <= Addresses.ipv4ToLong(to)) {
+                if (Addresses.ipv4ToLong(from) <= Addresses.ipv4ToLong(earlier.range().to())
+                        && Addresses.ipv4ToLong(earlier.range().from()) <= Addresses.ipv4ToLong(to)) {
                     r.problem("range " + from.getHostAddress() + "-" + to.getHostAddress() + " overlaps the range "
                             + earlier.range().from().getHostAddress() + "-" + earlier.range().to().getHostAddress()
                             + " at line " + earlier.position().line());

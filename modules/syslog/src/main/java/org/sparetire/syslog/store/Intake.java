@@ -56,7 +56,7 @@ public final class Intake {
         this.writer = writer;
     }
 
-    /** The time a burst of datagrams is stamped with. */
+    /** The receive time for what one read brought (a burst of datagrams, the frames of one TCP read). */
     public Instant now() {
         return clock.now();
     }
@@ -78,7 +78,7 @@ public final class Intake {
      */
     public boolean accept(InetSocketAddress sender, String transport, byte[] data, int off, int len,
                           boolean alreadyTruncated, boolean checkAllowlist) {
-        Received r = admit(sender, transport, data, off, len, alreadyTruncated, checkAllowlist);
+        Received r = admit(sender, transport, data, off, len, alreadyTruncated, checkAllowlist, clock.now());
         return r != null && writer.offer(r);
     }
 
@@ -101,18 +101,9 @@ public final class Intake {
      * Allowlist, rate limit, truncation and parsing for one message: a whole datagram, or one TCP frame.
      *
      * @param alreadyTruncated the TCP framer cut an overlong LF frame
+     * @param receivedAt       from {@link #now()}, once per read: the messages one read brought share it, as
+     *                         rsyslog's imudp stamps a recvmmsg batch
      * @return the message to queue, or null when it was denied or rate-limited (and counted)
-     */
-    public Received admit(InetSocketAddress sender, String transport, byte[] data, int off, int len,
-                          boolean alreadyTruncated, boolean checkAllowlist) {
-        return admit(sender, transport, data, off, len, alreadyTruncated, checkAllowlist, null);
-    }
-
-    /**
-     * As {@link #admit(InetSocketAddress, String, byte[], int, int, boolean, boolean)}, with the receive time
-     * given (the datagrams of one read burst share one, as rsyslog's imudp does per recvmmsg batch).
-     *
-     * @param receivedAt null to read the clock
      */
     public Received admit(InetSocketAddress sender, String transport, byte[] data, int off, int len,
                           boolean alreadyTruncated, boolean checkAllowlist, Instant receivedAt) {
@@ -141,10 +132,9 @@ public final class Intake {
         if (truncated) {
             counters.truncated.increment();
         }
-        Instant now = receivedAt != null ? receivedAt : clock.now();
-        SyslogMessage m = SyslogParser.parse(data, off, len, now);
+        SyslogMessage m = SyslogParser.parse(data, off, len, receivedAt);
         byte[] raw = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
-        return new Received(now, sender, transport, m, raw, truncated);
+        return new Received(receivedAt, sender, transport, m, raw, truncated);
     }
 
     private void denied(InetSocketAddress sender) {

@@ -79,12 +79,10 @@ public final class LogStore implements AutoCloseable {
         return directory;
     }
 
-    /** Files the line under its device and in the combined file. */
-    public void append(Received r, byte[] line) {
-        append(r, line, line.length);
-    }
-
-    /** Files the first {@code length} bytes of {@code line} (a reused buffer: they are copied). */
+    /**
+     * Files the first {@code length} bytes of {@code line} under its device and in the combined file (the
+     * writer reuses the buffer: they are copied).
+     */
     public void append(Received r, byte[] line, int length) {
         String device = mode == DeviceFiles.ADDRESS ? addressName(r.sender().getAddress())
                 : DeviceNaming.name(mode, r.sender().getAddress(), r.message().hostname());

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -160,9 +161,10 @@ public final class TcpListener implements AutoCloseable {
         }
 
         private void deliver(List<FrameDecoder.Frame> list) {
+            Instant receivedAt = list.isEmpty() ? null : intake.now();
             for (FrameDecoder.Frame f : list) {
                 frames++;
-                Received r = intake.admit(peer, "tcp", f.data(), 0, f.data().length, f.truncated(), false);
+                Received r = intake.admit(peer, "tcp", f.data(), 0, f.data().length, f.truncated(), false, receivedAt);
                 if (r != null) {
                     backlog.add(r);
                 }

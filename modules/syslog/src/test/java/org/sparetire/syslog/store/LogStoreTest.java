@@ -48,7 +48,8 @@ class LogStoreTest {
 
     void append(LogStore store, String sender, String text) {
         Received r = received(sender, text);
-        store.append(r, format.format(r, " [truncated]").getBytes(StandardCharsets.UTF_8));
+        byte[] line = format.format(r, " [truncated]").getBytes(StandardCharsets.UTF_8);
+        store.append(r, line, line.length);
     }
 
     LogStore store(DeviceFiles mode, RotationPolicy rotation, LogStore.Opener opener) throws IOException {

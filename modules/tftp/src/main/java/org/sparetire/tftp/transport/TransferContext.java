@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sparetire.core.event.TransferDirection;
 import org.sparetire.core.event.TransferFinished;
@@ -30,6 +32,8 @@ import org.sparetire.tftp.session.Completion;
 import org.sparetire.tftp.session.Outgoing;
 import org.sparetire.tftp.session.Step;
 import org.sparetire.tftp.session.Transfer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running transfer on its channel's event loop: feeds the session, sends what it asks (DATA payloads
@@ -37,7 +41,7 @@ import org.sparetire.tftp.session.Transfer;
  * Every method except the volatile getters runs on {@link #channel}'s event loop.
  */
 final class TransferContext {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TransferContext.class);
+    private static final Logger log = LoggerFactory.getLogger(TransferContext.class);
     private final TftpServer server;
     private final TftpServer.Listener listener;
     private final TransferRecord record;
@@ -149,18 +153,18 @@ final class TransferContext {
 
     private void apply(Step step) {
         boolean wrote = false;
-        java.util.List<Outgoing> sends = step.send();
+        List<Outgoing> sends = step.send();
         for (int i = 0; i < sends.size(); i++) {
             Outgoing o = sends.get(i);
             if (o instanceof Outgoing.Block b) {
-                int run = segmentRun(sends, i);
-                boolean ok = run > 1 ? sendSegmented(sends.subList(i, i + run)) : sendBlock(b);
+                List<Outgoing.Block> segments = segmentable(sends, i, b);
+                boolean ok = segments.size() > 1 ? sendSegmented(segments) : sendBlock(b);
                 if (!ok) {
                     channel.flush();
                     apply(session.abort("file changed while being sent"));
                     return;
                 }
-                i += Math.max(run, 1) - 1;
+                i += segments.size() - 1;
             } else {
                 Outgoing.Packet p = (Outgoing.Packet) o;
                 channel.write(datagram(channel, p.packet(), p.to() == null ? record.peer() : p.to()));
@@ -261,49 +265,50 @@ final class TransferContext {
     private static final int MAX_SEGMENTS = 64;
     private static final int MAX_SEGMENTED_BYTES = 65_507;
 
-    /** How many blocks from index i can leave as one segmented send: equal lengths, the last one may be shorter. */
-    private int segmentRun(java.util.List<Outgoing> sends, int i) {
-        if (!segmentation || !(channel instanceof EpollDatagramChannel)
-                || !(sends.get(i) instanceof Outgoing.Block first) || first.length() > READ_AHEAD_MAX_BLOCK
-                || isPrepared(first)) {
-            return 1;
+    /**
+     * The blocks from {@code first} (at index i) on that can leave as one segmented send: equal lengths, the
+     * last one may be shorter. Just {@code first} when segmentation is off or does not apply.
+     */
+    private List<Outgoing.Block> segmentable(List<Outgoing> sends, int i, Outgoing.Block first) {
+        if (!segmentation || i + 1 == sends.size() || !(sends.get(i + 1) instanceof Outgoing.Block)
+                || !(channel instanceof EpollDatagramChannel) || first.length() > READ_AHEAD_MAX_BLOCK) {
+            return List.of(first); // lockstep lands here: one block per step
         }
-        int segment = Data.HEADER + first.length();
-        int limit = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / segment);
-        int run = 1;
-        while (i + run < sends.size() && run < limit && sends.get(i + run) instanceof Outgoing.Block next
-                && next.length() <= first.length()) {
-            run++;
+        int limit = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / (Data.HEADER + first.length()));
+        List<Outgoing.Block> blocks = new ArrayList<>(Math.min(limit, sends.size() - i));
+        blocks.add(first);
+        for (int k = i + 1; k < sends.size() && blocks.size() < limit; k++) {
+            if (!(sends.get(k) instanceof Outgoing.Block next) || next.length() > first.length()) {
+                break;
+            }
+            blocks.add(next);
             if (next.length() < first.length()) {
                 break; // a shorter block ends a segmented send
             }
         }
-        return run;
+        return blocks;
     }
 
-    private boolean sendSegmented(java.util.List<Outgoing> blocks) {
-        Outgoing.Block first = (Outgoing.Block) blocks.get(0);
+    private boolean sendSegmented(List<Outgoing.Block> blocks) {
         int total = 0;
-        for (Outgoing o : blocks) {
-            total += Data.HEADER + ((Outgoing.Block) o).length();
+        for (Outgoing.Block b : blocks) {
+            total += Data.HEADER + b.length();
         }
         ByteBuf buf = channel.alloc().ioBuffer(total);
-        for (Outgoing o : blocks) {
-            Outgoing.Block b = (Outgoing.Block) o;
+        for (Outgoing.Block b : blocks) {
             buf.writeShort(TftpPacket.OP_DATA).writeShort(b.wireBlock());
             if (b.length() > 0 && !copyFromReadAhead(b, buf)) {
                 buf.release();
                 return false;
             }
         }
-        java.util.List<Outgoing.Block> copy = new java.util.ArrayList<>(blocks.size());
-        blocks.forEach(o -> copy.add((Outgoing.Block) o));
-        channel.write(new SegmentedDatagramPacket(buf, Data.HEADER + first.length(), record.peer())).addListener(f -> {
+        int segment = Data.HEADER + blocks.get(0).length();
+        channel.write(new SegmentedDatagramPacket(buf, segment, record.peer())).addListener(f -> {
             if (!f.isSuccess() && !closed) {
                 segmentation = false;
                 log.info("tftp: UDP segmentation offload refused ({}); sending blocks one datagram each from now on",
                         f.cause().toString());
-                for (Outgoing.Block b : copy) {
+                for (Outgoing.Block b : blocks) {
                     if (!sendBlock(b)) {
                         break; // the next ACK or timeout meets the same short read and aborts the transfer
                     }
