@@ -13,7 +13,8 @@ import org.sparetire.tftp.policy.ExistingUpload;
 /**
  * Runs the sparetire TFTP service alone for the benchmark: BenchServer ROOT ADDRESS PORT INBOX.
  * Same service class the appliance runs; big blocks and uploads allowed, limits raised for 200 clients.
- * Prints "ready" when bound; stops on SIGTERM.
+ * Prints "ready" when bound; stops on SIGTERM. {@code -DreplyPollNanos=0} turns polling for replies off
+ * (bench.py passes it with EXTRA_JVM_OPTIONS), to measure what it brings.
  */
 public final class BenchServer {
     public static void main(String[] args) throws Exception {
@@ -23,7 +24,8 @@ public final class BenchServer {
                 .withTransfers(false, TftpConfig.PortRange.ANY, 65464, 64)
                 .withLimitsAndAccess(new TftpConfig.Limits(1000, 1000, 0, 1000), TftpConfig.defaults(root).access())
                 .withUploads(new TftpConfig.Uploads(true, Path.of(args[3]), ExistingUpload.OVERWRITE, 1L << 32,
-                        List.of(), List.of()));
+                        List.of(), List.of()))
+                .withReplyPoll(Duration.ofNanos(Long.getLong("replyPollNanos", TftpConfig.DEFAULT_REPLY_POLL.toNanos())));
         NetRuntime net = NetRuntime.create("auto", 0);
         TftpService service = new TftpService(config, new ServiceContext(new EventBus(), Clock.system(), net));
         service.start();

@@ -8,6 +8,7 @@ time and stopped by PID. Every client run has a time limit; every loop is bounde
 
   sudo scripts/bench/tftp/bench.py [--runs N] [--write]     (--write updates docs/benchmarks.md)
   sudo scripts/bench/tftp/bench.py --servers sparetire,tftpd-hpa --rows '65464|concurrent'   (a quick subset)
+  EXTRA_JVM_OPTIONS=-DreplyPollNanos=0 sudo scripts/bench/tftp/bench.py ...   (sparetire without reply polling)
 """
 import argparse, hashlib, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
@@ -17,8 +18,8 @@ MB = 1_000_000
 BIG = 64 * 1024 * 1024
 SMALL = 4 * 1024 * 1024
 LIMIT = 120
-# The JVM options the launcher runs the appliance with (scripts/jvm-options).
-JVM_FLAGS = open(os.path.join(REPO, "scripts", "jvm-options")).read().split()
+# The JVM options the launcher runs the appliance with (scripts/jvm-options), plus any for an experiment.
+JVM_FLAGS = open(os.path.join(REPO, "scripts", "jvm-options")).read().split() + os.environ.get("EXTRA_JVM_OPTIONS", "").split()
 
 
 def sh(cmd, **kw):

@@ -39,12 +39,18 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
                          List<Cidr> noOptionsFor, int windowsizeMax, Duration timeout, int retries, Rollover rollover,
                          SymlinkPolicy symlinks, boolean caseInsensitive, boolean backslashToSlash, int maxNameLength,
                          List<RemapRule> remap, List<VirtualRoot> virtualRoots, AccessRules access, Limits limits,
-                         Uploads uploads) {
+                         Uploads uploads, Duration replyPoll) {
 
     public static final SectionKey<TftpConfig> SECTION = new SectionKey<>("tftp", TftpConfig::bind);
 
     public static final int DEFAULT_BLKSIZE_MAX = 1468;
     public static final int DEFAULT_WINDOWSIZE_MAX = 64;
+    /**
+     * How long a transfer's event loop polls for the next ACK (or DATA) instead of sleeping, after a small
+     * send to a peer that answers that fast (see ReplyPolling in core). 0 turns polling off.
+     */
+    public static final Duration DEFAULT_REPLY_POLL = Duration.ofNanos(100_000);
+    static final Duration MAX_REPLY_POLL = Duration.ofMillis(1);
 
     public TftpConfig {
         blksizeCaps = List.copyOf(blksizeCaps);
@@ -101,62 +107,68 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
                 SymlinkPolicy.INSIDE_ROOT, false, true, 255, List.of(), List.of(),
                 new AccessRules(AccessRules.EVERYONE, AccessRules.EVERYONE), new Limits(256, 8, 20, 40),
                 new Uploads(false, root.resolveSibling("backups"), ExistingUpload.KEEP_VERSIONS, 64L << 20, List.of(),
-                        List.of()));
+                        List.of()), DEFAULT_REPLY_POLL);
     }
 
     public TftpConfig withBind(InetAddress address, int newPort) {
         return new TftpConfig(enabled, address, freeBind, newPort, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
-                maxNameLength, remap, virtualRoots, access, limits, uploads);
+                maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
     }
 
     public TftpConfig withTransfers(boolean newSinglePort, PortRange range, int newBlksizeMax, int newWindowsizeMax) {
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, newSinglePort, range, newBlksizeMax,
                 blksizeCaps, noOptionsFor, newWindowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
-                maxNameLength, remap, virtualRoots, access, limits, uploads);
+                maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
     }
 
     public TftpConfig withFreeBind(boolean on) {
         return new TftpConfig(enabled, bind, on, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive,
-                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
+                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
     }
 
     public TftpConfig withNoOptionsFor(List<Cidr> clients) {
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, clients, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive,
-                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
+                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
     }
 
     public TftpConfig withCreateRoot(boolean create) {
         return new TftpConfig(enabled, bind, freeBind, port, root, create, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
-                maxNameLength, remap, virtualRoots, access, limits, uploads);
+                maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
     }
 
     public TftpConfig withUploads(Uploads newUploads) {
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
-                maxNameLength, remap, virtualRoots, access, limits, newUploads);
+                maxNameLength, remap, virtualRoots, access, limits, newUploads, replyPoll);
     }
 
     public TftpConfig withLimitsAndAccess(Limits newLimits, AccessRules newAccess) {
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslashToSlash,
-                maxNameLength, remap, virtualRoots, newAccess, newLimits, uploads);
+                maxNameLength, remap, virtualRoots, newAccess, newLimits, uploads, replyPoll);
     }
 
     public TftpConfig withNaming(SymlinkPolicy newSymlinks, boolean newCaseInsensitive, List<RemapRule> newRemap,
                                  List<VirtualRoot> newVirtualRoots) {
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, newSymlinks, newCaseInsensitive,
-                backslashToSlash, maxNameLength, newRemap, newVirtualRoots, access, limits, uploads);
+                backslashToSlash, maxNameLength, newRemap, newVirtualRoots, access, limits, uploads, replyPoll);
+    }
+
+    public TftpConfig withReplyPoll(Duration newReplyPoll) {
+        return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
+                blksizeCaps, noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive,
+                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads, newReplyPoll);
     }
 
     public TftpConfig withRetransmit(Duration newTimeout, int newRetries, Rollover newRollover) {
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, newTimeout, newRetries, newRollover, symlinks, caseInsensitive,
-                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads);
+                backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
     }
 
     // ---------------------------------------------------------------- binding
@@ -246,9 +258,15 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
             });
         }
         Uploads uploads = new Uploads(uploadsOn, dir, onExisting, maxSize, extensions, folders);
+        Duration replyPoll = m.duration("reply-poll", DEFAULT_REPLY_POLL);
+        if (replyPoll.compareTo(MAX_REPLY_POLL) > 0) {
+            // Past a millisecond the reply is not "at once": polling would only burn a core.
+            m.problem("reply-poll", "must be between 0 and 1ms, got " + replyPoll.toNanos() / 1000 + "us");
+            replyPoll = DEFAULT_REPLY_POLL;
+        }
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, range, blksizeMax, caps,
                 noOptionsFor, windowsizeMax, timeout, retries, rollover, symlinks, caseInsensitive, backslash, maxName, remap,
-                virtualRoots, access, limits, uploads);
+                virtualRoots, access, limits, uploads, replyPoll);
     }
 
     /** A directory that must exist, unless {@code create} says the service makes it at start. */

@@ -84,7 +84,7 @@ public final class TftpService implements Service<TftpConfig> {
         List<ServerSettings.Cap> caps = c.blksizeCaps().stream()
                 .map(b -> new ServerSettings.Cap(b.clients(), b.max())).toList();
         return new ServerSettings(policy, admission, limits, caps, c.noOptionsFor(), c.singlePort(), c.portRange().low(),
-                c.portRange().high(), PROGRESS_INTERVAL);
+                c.portRange().high(), PROGRESS_INTERVAL, c.replyPoll());
     }
 
     @Override

@@ -50,6 +50,7 @@ class TftpConfigTest {
         assertThat(c.uploads().dir()).isEqualTo(dir.resolve("backups"));
         assertThat(c.singlePort()).isFalse();
         assertThat(c.portRange().isAny()).isTrue();
+        assertThat(c.replyPoll()).isEqualTo(Duration.ofNanos(100_000));
     }
 
     @Test
@@ -72,6 +73,7 @@ class TftpConfigTest {
                   no-options-for: [10.7.0.0/16]
                   windowsize-max: 16
                   timeout: 500ms
+                  reply-poll: 40us
                   retries: 7
                   rollover: one
                   symlinks: never
@@ -102,6 +104,7 @@ class TftpConfigTest {
         assertThat(c.blksizeCaps()).containsExactly(new TftpConfig.BlksizeCap(List.of(Cidr.parse("10.8.0.0/16")), 1388));
         assertThat(c.noOptionsFor()).containsExactly(Cidr.parse("10.7.0.0/16"));
         assertThat(c.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.replyPoll()).isEqualTo(Duration.ofNanos(40_000));
         assertThat(c.rollover()).isEqualTo(TftpConfig.Rollover.ONE);
         assertThat(c.remap()).containsExactly(new RemapRule("^/?pxelinux\\.0$", "bios/pxelinux.0",
                 List.of(Cidr.parse("192.0.2.0/24")), true));
@@ -143,6 +146,7 @@ class TftpConfigTest {
         "bad existing       | tftp:\\n  root: .\\n  uploads: {on-existing: keep} | 3 | 26 | tftp.uploads.on-existing: expected one of keep-versions, overwrite, refuse",
         "unknown key        | tftp:\\n  root: .\\n  windowsize-mx: 8      | 3 | 3  | unknown key 'tftp.windowsize-mx' (did you mean 'windowsize-max'?)",
         "upload key typo    | tftp:\\n  root: .\\n  uploads: {enable: true} | 3 | 13 | unknown key 'tftp.uploads.enable' (did you mean 'enabled'?)",
+        "reply poll too long | tftp:\\n  root: .\\n  reply-poll: 2ms    | 3 | 15 | tftp.reply-poll: must be between 0 and 1ms, got 2000us",
         "folder escape      | tftp:\\n  root: .\\n  uploads: {folders: [../x]} | 3 | 23 | tftp.uploads.folders[0]: must be a folder inside the inbox",
     })
     void problemsNameTheirExactPosition(String name, String yaml, int line, int column, String message) {

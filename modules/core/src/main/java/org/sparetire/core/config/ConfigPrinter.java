@@ -103,6 +103,9 @@ public final class ConfigPrinter {
     }
 
     private static String duration(Duration d) {
+        if (d.toNanos() % 1_000_000 != 0 && d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toNanos() / 1000 + "us";
+        }
         long ms = d.toMillis();
         if (ms % 86_400_000 == 0 && ms > 0) {
             return ms / 86_400_000 + "d";

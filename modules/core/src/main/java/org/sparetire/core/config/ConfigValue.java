@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * fall back to a default and keep binding.
  */
 public final class ConfigValue {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(us|ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kKmMgGtT]i?[bB]?|[bB])?");
 
     private final Node node;
@@ -148,23 +148,29 @@ public final class ConfigValue {
         });
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number means seconds. */
+    /** {@code 100us}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number means seconds. */
     public Optional<Duration> asDuration() {
         return scalar("a duration such as 30s").flatMap(s -> {
             Matcher m = DURATION.matcher(s);
             if (!m.matches()) {
-                problem(path + ": expected a duration such as 500ms, 30s, 5m, 2h or 7d, found '" + s + "'");
+                problem(path + ": expected a duration such as 100us, 500ms, 30s, 5m, 2h or 7d, found '" + s + "'");
                 return Optional.empty();
             }
-            long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
-            return Optional.of(switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            });
+            try {
+                long n = Long.parseLong(m.group(1));
+                return Optional.of(switch (unit) {
+                    case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofSeconds(n);
+                });
+            } catch (ArithmeticException | NumberFormatException e) {
+                problem(path + ": duration too long: '" + s + "'");
+                return Optional.empty();
+            }
         });
     }
 

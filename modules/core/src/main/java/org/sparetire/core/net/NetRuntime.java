@@ -59,7 +59,8 @@ public final class NetRuntime implements AutoCloseable {
         String wanted = preference == null ? "auto" : preference.toLowerCase(Locale.ROOT);
         if (!wanted.equals("nio")) {
             if (Epoll.isAvailable()) {
-                return new NetRuntime("epoll", new EpollEventLoopGroup(threads, new DefaultThreadFactory("sparetire-io", true)),
+                return new NetRuntime("epoll", new EpollEventLoopGroup(threads, new DefaultThreadFactory("sparetire-io", true),
+                        ReplyPolling.FACTORY),
                         EpollDatagramChannel.class, EpollServerSocketChannel.class, EpollSocketChannel.class);
             }
             if (wanted.equals("epoll")) {

@@ -76,6 +76,7 @@ class ConfigLoaderTest {
         "port out of range     | demo:\\n  port: 70000                     | 2 | 9  | demo.port: port must be between 0 and 65535, got 70000",
         "missing directory     | demo:\\n  root: nowhere                   | 2 | 9  | demo.root: directory does not exist: ",
         "bad duration          | demo:\\n  timeout: soon                   | 2 | 12 | demo.timeout: expected a duration",
+        "duration overflows    | demo:\\n  timeout: 99999999999999999us    | 2 | 12 | demo.timeout: duration too long",
         "bad choice            | demo:\\n  mode: read-wirte                | 2 | 9  | (did you mean 'read-write'?)",
         "bad cidr item         | demo:\\n  allow: [10.0.0.0/8, 10.0.0.0/33] | 2 | 23 | demo.allow[1]: prefix length must be 0..32, got 33",
         "duplicate key         | demo:\\n  port: 69\\n  port: 70            | 3 | 3  | duplicate key 'port' (first given at line 2)",
@@ -180,5 +181,7 @@ class ConfigLoaderTest {
                 .contains("  timeout: 1s\n")
                 .contains("  mode: read-only\n")
                 .contains("  ranges:\n    - from: 10.0.0.1\n      to: 10.0.0.9\n");
+        assertThat(ConfigPrinter.print(load("demo:\n  timeout: 250us\n"))).contains("  timeout: 250us\n");
+        assertThat(ConfigPrinter.print(load("demo:\n  timeout: 1500ms\n"))).contains("  timeout: 1500ms\n");
     }
 }

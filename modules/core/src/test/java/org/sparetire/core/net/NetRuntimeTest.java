@@ -2,8 +2,15 @@ package org.sparetire.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class NetRuntimeTest {
@@ -27,6 +34,28 @@ class NetRuntimeTest {
         String arch = System.getProperty("os.arch");
         if (System.getProperty("os.name").startsWith("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
             assertThat(Epoll.isAvailable()).as("epoll native library loads").isTrue();
+        }
+    }
+
+    @Test
+    void anEpollLoopAskedToPollStillRunsItsTimersAndThenSleeps() throws Exception {
+        assumeTrue(Epoll.isAvailable());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isCurrentThreadCpuTimeSupported());
+        try (NetRuntime net = NetRuntime.create("epoll", 1)) {
+            EventLoop loop = net.group().next();
+            CountDownLatch timerRan = new CountDownLatch(1);
+            long loopThread = loop.submit(() -> {
+                ReplyPolling.expectReplyWithin(TimeUnit.MILLISECONDS.toNanos(50));
+                loop.schedule(timerRan::countDown, 10, TimeUnit.MILLISECONDS);
+                return Thread.currentThread().getId();
+            }).get();
+            assertThat(timerRan.await(5, TimeUnit.SECONDS)).as("a timer falls due while the loop polls").isTrue();
+            Thread.sleep(100); // the 50 ms budget is over
+            long before = threads.getThreadCpuTime(loopThread);
+            Thread.sleep(300);
+            long spent = threads.getThreadCpuTime(loopThread) - before;
+            assertThat(spent).as("CPU of the idle loop over 300 ms, ns").isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
         }
     }
 }

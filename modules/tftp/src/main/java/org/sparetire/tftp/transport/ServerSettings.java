@@ -15,10 +15,11 @@ import org.sparetire.tftp.session.OptionNegotiation;
  * @param noOptionsFor clients whose options are ignored (no OACK), for firmware that chokes on one
  * @param portLow  first source port for transfers, 0 for any
  * @param portHigh last source port for transfers, 0 for any
+ * @param replyPoll how long to poll for a fast peer's reply instead of sleeping (0: never)
  */
 public record ServerSettings(RequestPolicy policy, Admission admission, OptionNegotiation.Limits limits,
                              List<Cap> blksizeCaps, List<Cidr> noOptionsFor, boolean singlePort, int portLow, int portHigh,
-                             Duration progressInterval) {
+                             Duration progressInterval, Duration replyPoll) {
     public record Cap(List<Cidr> clients, int max) {
     }
 

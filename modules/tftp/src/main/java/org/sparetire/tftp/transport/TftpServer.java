@@ -339,7 +339,7 @@ public final class TftpServer {
         TransferRecord record = new TransferRecord(ids.incrementAndGet(), peer, direction(req), Transfer.sanitize(name),
                 req.mode().wireName(), r.oack());
         TransferContext t = new TransferContext(this, l, record, req, session, source, s.admission(), clock,
-                s.progressInterval(), expected);
+                s.progressInterval(), s.replyPoll(), expected);
         live.add(t);
         byPeer.put(peer, t);
         if (s.singlePort()) {

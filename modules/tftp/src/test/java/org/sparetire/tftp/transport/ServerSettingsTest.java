@@ -15,7 +15,7 @@ class ServerSettingsTest {
         OptionNegotiation.Limits base = new OptionNegotiation.Limits(65464, 64, Duration.ofSeconds(1), 5, false);
         ServerSettings s = new ServerSettings(null, null, base,
                 List.of(new ServerSettings.Cap(List.of(Cidr.parse("10.8.0.0/16")), 1388)), List.of(), false, 0, 0,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ZERO);
         assertThat(s.limitsFor(InetAddress.getByName("10.8.1.1")).maxBlksize()).isEqualTo(1388);
         assertThat(s.limitsFor(InetAddress.getByName("10.9.1.1"))).isSameAs(base);
     }
