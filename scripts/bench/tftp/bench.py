@@ -355,6 +355,8 @@ def main():
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inside:
+        # SIGTERM unwinds through the finally blocks, which stop every server this run started.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         run_inside(args)
         return
     if os.geteuid() != 0:
@@ -372,7 +374,17 @@ def main():
             cmd += ["--servers", args.servers]
         if args.rows:
             cmd += ["--rows", args.rows]
-        subprocess.run(cmd, check=True, timeout=3600)
+        inner = subprocess.Popen(cmd)
+        # Stopping this script stops the run inside the namespace the same way, so it can clean up.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: inner.send_signal(signal.SIGTERM))
+        try:
+            rc = inner.wait(timeout=3600)
+        except subprocess.TimeoutExpired:
+            inner.send_signal(signal.SIGTERM)
+            rc = inner.wait(timeout=60)
+        if rc != 0:
+            sys.exit(rc)
     finally:
         subprocess.run(["ip", "netns", "delete", ns])
 
