@@ -15,7 +15,8 @@ bench_namespaces() {
 }
 
 # start_sparetire_server ROOT SRV WORK CP LAST_ADDRESS: a pool from 10.77.0.10 to LAST_ADDRESS, the lease
-# journal in WORK/run, the launcher's JVM options. Its stdin stays open on a fifo (fd 9) so it runs until
+# journal in WORK/run, the launcher's JVM options (plus JAVA_EXTRA, for an experiment), on the CPUs that
+# SERVER_CPU (a taskset prefix, if set) names. Its stdin stays open on a fifo (fd 9) so it runs until
 # stopped by PID; sets SPARETIRE_PID and returns once it is ready.
 start_sparetire_server() {
     local root=$1 srv=$2 work=$3 cp=$4 last=$5
@@ -33,8 +34,8 @@ YAML
     rm -f "$work/status"
     mkfifo "$work/run/stdin"
     # shellcheck disable=SC2046 # the options file holds several words
-    ip netns exec "$srv" java $(cat "$root/scripts/jvm-options") -Dsparetire.dhcp.log=WARN \
-        -Dsparetire.dhcp.events=false -cp "$cp" org.sparetire.dhcp.it.ServerMain "$work/sparetire.yaml" \
+    ip netns exec "$srv" ${SERVER_CPU[@]+"${SERVER_CPU[@]}"} java $(cat "$root/scripts/jvm-options") ${JAVA_EXTRA:-} \
+        -Dsparetire.dhcp.log=WARN -Dsparetire.dhcp.events=false -cp "$cp" org.sparetire.dhcp.it.ServerMain "$work/sparetire.yaml" \
         "$work/status" < "$work/run/stdin" > "$work/run/server.log" 2>&1 &
     SPARETIRE_PID=$!
     exec 9> "$work/run/stdin"

@@ -9,6 +9,12 @@
 #   sudo scripts/bench/dhcp/run.sh --write         # also replace the DHCP block of docs/benchmarks.md
 #   RATES="2000 16000" PERIOD=5 sudo scripts/bench/dhcp/run.sh
 #   SERVERS="sparetire kea" RATES=8000 sudo scripts/bench/dhcp/run.sh   # a subset, for a quick check
+#   PIN=0 sudo scripts/bench/dhcp/run.sh           # let the scheduler place everything (the default pins)
+#   JAVA_EXTRA="-Xlog:gc:file=/tmp/gc.log" SERVERS=sparetire sudo scripts/bench/dhcp/run.sh   # more JVM options
+#
+# With PIN=1 (the default) perfdhcp runs on CPU 0 and the server on CPU 1 (taskset), so no server can
+# take CPU from the load generator and make it miss replies that were sent; each server is then measured
+# on one core of its own, as the syslog benchmark does.
 #
 # Per-lease logging is off in all three servers (each one's quiet setting), so the figures compare lease
 # handling, not log formatting.
@@ -21,6 +27,9 @@ RATES=${RATES:-"1000 2000 4000 8000"}
 PERIOD=${PERIOD:-10}
 SERVERS=${SERVERS:-"sparetire dnsmasq kea"}
 CLIENTS=${CLIENTS:-50000}
+PIN=${PIN:-1}
+CLIENT_CPU=(); SERVER_CPU=()
+if [[ $PIN == 1 ]]; then CLIENT_CPU=(taskset -c 0); SERVER_CPU=(taskset -c 1); fi
 WRITE=0
 [[ "${1:-}" == "--write" ]] && WRITE=1
 
@@ -67,7 +76,7 @@ start_sparetire() {
 
 start_dnsmasq() {
     # --no-ping: sparetire's ping check is off by default too
-    ip netns exec "$SRV" dnsmasq -d -k --port=0 --conf-file=/dev/null --interface=vsrv --bind-interfaces \
+    ip netns exec "$SRV" ${SERVER_CPU[@]+"${SERVER_CPU[@]}"} dnsmasq -d -k --port=0 --conf-file=/dev/null --interface=vsrv --bind-interfaces \
         --user=root --pid-file= --no-ping --quiet-dhcp --dhcp-lease-max=70000 \
         --dhcp-range=10.77.0.10,10.77.255.250,255.255.0.0,1h \
         --dhcp-leasefile="$WORK/run/dnsmasq.leases" --log-facility="$WORK/run/server.log" &
@@ -86,7 +95,7 @@ start_kea() {
     "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "$WORK/run/server.log" } ], "severity": "WARN" } ]
 } }
 JSON
-    KEA_PIDFILE_DIR="$WORK/run" KEA_LOCKFILE_DIR="$WORK/run" ip netns exec "$SRV" kea-dhcp4 -c "$WORK/kea.json" \
+    KEA_PIDFILE_DIR="$WORK/run" KEA_LOCKFILE_DIR="$WORK/run" ip netns exec "$SRV" ${SERVER_CPU[@]+"${SERVER_CPU[@]}"} kea-dhcp4 -c "$WORK/kea.json" \
         > "$WORK/run/kea.out" 2>&1 &
     PIDS+=($!)
     sleep 2
@@ -117,7 +126,7 @@ load() {
     local cli0 srv0
     cli0=$(rcvbuf_errors "$CLI"); srv0=$(rcvbuf_errors "$SRV")
     # -W: after the period, 1 s more to receive replies (as long as perfdhcp's drop time), sending nothing
-    out=$(ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" -W 1000000 10.77.0.1 2>&1 || true)
+    out=$(ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" -W 1000000 10.77.0.1 2>&1 || true)
     echo "$out" > "$WORK/perfdhcp-$CURRENT-$rate.txt"
     echo "  $CURRENT $rate/s: receive-queue overflows: client side $(( $(rcvbuf_errors "$CLI") - cli0 )), server side $(( $(rcvbuf_errors "$SRV") - srv0 ))" >&2
     local got acks drops
@@ -139,7 +148,7 @@ for rate in $RATES; do
         before=0
         if [[ $server == sparetire ]]; then
             # JIT warm-up in the same JVM, with other clients (-b) so the measured run starts from scratch
-            ip netns exec "$CLI" perfdhcp -4 -l 10.77.0.2 -r 4000 -R 10000 -p 20 -b mac=00:0c:02:00:00:00 10.77.0.1 \
+            ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} perfdhcp -4 -l 10.77.0.2 -r 4000 -R 10000 -p 20 -b mac=00:0c:02:00:00:00 10.77.0.1 \
                 > "$WORK/warmup.txt" 2>&1 || true
             before=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
         fi
@@ -162,6 +171,9 @@ done
 {
     echo "perfdhcp (Kea 2.2) 4-way DORA exchanges per second, relayed, $CLIENTS clients, ${PERIOD}s per run,"
     echo "server and load generator in two namespaces on one veth; $(nproc) cores, $(uname -r)."
+    if [[ $PIN == 1 ]]; then
+        echo "perfdhcp runs on CPU 0 and each server on CPU 1 (taskset), so a server cannot starve the load generator."
+    fi
     echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
     echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."

@@ -4,7 +4,7 @@
 # each, alternating. Prints lines written and CPU microseconds per written line for every run, then the
 # medians. The zero-loss table of run.sh answers "does it keep up"; this answers "how far short is it".
 #   sudo scripts/bench/syslog/capacity.sh                      # QUOTA=20 RATE=250000 COUNT=750000 REPS=5
-#   JAVA_OPTS="-Xms32m -Xmx256m -Xmn64m -XX:+UseSerialGC" sudo scripts/bench/syslog/capacity.sh
+#   JAVA_OPTS="-Xms96m -Xmx256m -Xmn64m -XX:+UseSerialGC" sudo scripts/bench/syslog/capacity.sh
 #   ONE_FILE=1 sudo scripts/bench/syslog/capacity.sh   # sparetire files all.log only, no recent ring: rsyslog's work
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
