@@ -23,7 +23,7 @@ trap cleanup EXIT
 for tool in ip perfdhcp java mvn; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
-(cd "$ROOT" && mvn -B -o -q -pl modules/dhcp test-compile dependency:build-classpath \
+(cd "$ROOT" && mvn -B -q -pl modules/dhcp -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$WORK/cp" >/dev/null)
 CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
 

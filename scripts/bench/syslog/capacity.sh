@@ -30,7 +30,7 @@ confine() { # pid: its own group, QUOTA % of one core with a 10 ms period
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 gcc -O2 -o "$work/loadgen" "$here/loadgen.c"
-(cd "$repo" && mvn -B -o -q -pl modules/syslog compile dependency:build-classpath \
+(cd "$repo" && mvn -B -q -pl modules/syslog -am compile dependency:build-classpath \
   -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null 2>&1)
 st_port=$(free_port); rs_port=$(free_port)
 mkdir -p "$work/st" "$work/rs/work"

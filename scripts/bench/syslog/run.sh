@@ -59,7 +59,7 @@ if ! command -v rsyslogd >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rsyslog </dev/null >/dev/null
 fi
 gcc -O2 -o "$work/loadgen" "$here/loadgen.c"
-(cd "$repo" && mvn -B -o -q -pl modules/syslog compile dependency:build-classpath \
+(cd "$repo" && mvn -B -q -pl modules/syslog -am compile dependency:build-classpath \
   -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null 2>&1)
 cp="$repo/modules/syslog/target/classes:$(cat "$work/cp")"
 

@@ -39,8 +39,9 @@ def prepare_peers():
 
 def build_ours(work):
     cp_file = os.path.join(work, "cp.txt")
-    sh(["mvn", "-B", "-o", "-q", "-pl", "modules/tftp", "dependency:build-classpath", "-Dmdep.includeScope=compile",
-        "-Dmdep.outputFile=" + cp_file], cwd=REPO, stdout=subprocess.DEVNULL)
+    # -am and a compile phase: a fresh clone has no sparetire module in ~/.m2 to resolve against.
+    sh(["mvn", "-B", "-q", "-pl", "modules/tftp", "-am", "compile", "dependency:build-classpath",
+        "-Dmdep.includeScope=compile", "-Dmdep.outputFile=" + cp_file], cwd=REPO, stdout=subprocess.DEVNULL)
     cp = os.path.join(REPO, "modules/tftp/target/classes") + ":" + open(cp_file).read().strip()
     classes = os.path.join(work, "bench-classes")
     os.makedirs(classes, exist_ok=True)

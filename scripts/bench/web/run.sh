@@ -5,10 +5,11 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$repo"
-mvn -B -q -o -pl modules/web test-compile
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
-mvn -B -q -o -pl modules/web dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+# One reactor run with -am: a fresh clone has no sparetire module in ~/.m2 to resolve against.
+mvn -B -q -pl modules/web -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$cp_file" >/dev/null
 exec java -Xmx1g -cp "modules/web/target/test-classes:modules/web/target/classes:$(cat "$cp_file")" \
   -Dlogback.configurationFile="$repo/modules/web/src/test/resources/logback-test.xml" \
   org.sparetire.web.bench.WebBench
