@@ -9,6 +9,7 @@
 #   sudo scripts/bench/dhcp/run.sh --write         # also replace the DHCP block of docs/benchmarks.md
 #   RATES="2000 16000" PERIOD=5 sudo scripts/bench/dhcp/run.sh
 #   SERVERS="sparetire kea" RATES=8000 sudo scripts/bench/dhcp/run.sh   # a subset, for a quick check
+#   REPEAT=3 sudo scripts/bench/dhcp/run.sh --write  # every cell the median of 3 runs, with the range beside it
 #   PIN=0 sudo scripts/bench/dhcp/run.sh           # let the scheduler place everything (the default pins)
 #   JAVA_EXTRA="-Xlog:gc:file=/tmp/gc.log" SERVERS=sparetire sudo scripts/bench/dhcp/run.sh   # more JVM options
 #
@@ -20,7 +21,7 @@
 # handling, not log formatting.
 #
 # Needs: root, iproute2, kea-admin (perfdhcp), dnsmasq-base, kea-dhcp4-server, a JDK 17 and Maven
-# (the module's classes and its test launcher are built offline first).
+# (the module and what it depends on are built first, so a fresh clone works).
 set -euo pipefail
 
 RATES=${RATES:-"1000 2000 4000 8000"}
@@ -28,6 +29,7 @@ PERIOD=${PERIOD:-10}
 SERVERS=${SERVERS:-"sparetire dnsmasq kea"}
 CLIENTS=${CLIENTS:-50000}
 PIN=${PIN:-1}
+REPEAT=${REPEAT:-1}
 CLIENT_CPU=(); SERVER_CPU=()
 if [[ $PIN == 1 ]]; then CLIENT_CPU=(taskset -c 0); SERVER_CPU=(taskset -c 1); fi
 WRITE=0
@@ -60,8 +62,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building the dhcp module (offline)..." >&2
-(cd "$ROOT" && mvn -B -o -q -pl modules/dhcp test-compile dependency:build-classpath \
+echo "building the dhcp module..." >&2
+(cd "$ROOT" && mvn -B -q -pl modules/dhcp -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$WORK/cp" >/dev/null)
 CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
 
@@ -139,8 +141,10 @@ load() {
 }
 
 declare -A RESULT
-# Rates outer, servers inner: a machine whose load drifts during the run treats all three alike.
+# Rates outer, then repetitions, servers inner: a machine whose load drifts during the run treats all
+# three alike.
 for rate in $RATES; do
+  for ((rep = 1; rep <= REPEAT; rep++)); do
     for server in $SERVERS; do
         rm -rf "$WORK/run"; mkdir -p "$WORK/run"
         CURRENT=$server
@@ -163,10 +167,22 @@ for rate in $RATES; do
             bound=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
             durable="$((bound - before)) lines for $acks ACKs"
         fi
-        RESULT[$server,$rate]="$got|$acks|$drops|$durable"
-        echo "$server offered=$rate/s exchanges=$got/s acks=$acks request-drops=$drops journal=$durable" >&2
+        RESULT[$server,$rate]+="$got|$acks|$drops|$durable;"
+        echo "$server offered=$rate/s run $rep exchanges=$got/s acks=$acks request-drops=$drops journal=$durable" >&2
     done
+  done
 done
+
+# The runs of one cell, "got|acks|drops|durable;..." -> "median|min|max|drops of the median run"
+median_run() {
+    python3 - "$1" <<'PY'
+import sys
+runs = [r.split('|') for r in sys.argv[1].split(';') if r]
+runs.sort(key=lambda r: float(r[0]))
+mid = runs[(len(runs) - 1) // 2]
+print(f"{mid[0]}|{runs[0][0]}|{runs[-1][0]}|{mid[2]}")
+PY
+}
 
 {
     echo "perfdhcp (Kea 2.2) 4-way DORA exchanges per second, relayed, $CLIENTS clients, ${PERIOD}s per run,"
@@ -181,6 +197,10 @@ done
     echo
     echo "Cells: completed 4-way exchanges per second (ACKs received / ${PERIOD} s; perfdhcp waits 1 s after the"
     echo "period for late replies, \`-W 1000000\`), and in brackets the REQUESTs perfdhcp counted as dropped."
+    if ((REPEAT > 1)); then
+        echo "Each cell is the median of $REPEAT runs (the drops are the median run's), with the lowest and highest"
+        echo "run beside it; the servers take turns within each repetition. Reproduce: \`sudo REPEAT=$REPEAT RATES=\"$RATES\" scripts/bench/dhcp/run.sh\`."
+    fi
     echo
     echo "| offered rate | sparetire | dnsmasq 2.90 | Kea 2.2 memfile (1 thread) |"
     echo "|---:|---:|---:|---:|"
@@ -188,8 +208,12 @@ done
         row="| $rate/s"
         for server in sparetire dnsmasq kea; do
             if [[ -z "${RESULT[$server,$rate]:-}" ]]; then row+=" | -"; continue; fi
-            IFS='|' read -r got acks drops durable <<< "${RESULT[$server,$rate]}"
-            row+=" | $got (drops $drops)"
+            IFS='|' read -r got low high drops <<< "$(median_run "${RESULT[$server,$rate]}")"
+            if ((REPEAT > 1)); then
+                row+=" | $got ($low-$high; drops $drops)"
+            else
+                row+=" | $got (drops $drops)"
+            fi
         done
         echo "$row |"
     done
@@ -197,8 +221,13 @@ done
     echo "Journal check (sparetire): every ACK perfdhcp received has a \`bound\` line on disk:"
     for rate in $RATES; do
         [[ -n "${RESULT[sparetire,$rate]:-}" ]] || continue
-        IFS='|' read -r got acks drops durable <<< "${RESULT[sparetire,$rate]}"
-        echo "- $rate/s: $durable"
+        lines=""
+        IFS=';' read -ra runs <<< "${RESULT[sparetire,$rate]}"
+        for run in "${runs[@]}"; do
+            IFS='|' read -r got acks drops durable <<< "$run"
+            lines+="${lines:+; }$durable"
+        done
+        echo "- $rate/s: $lines"
     done
 } > "$WORK/table.md"
 cat "$WORK/table.md"
