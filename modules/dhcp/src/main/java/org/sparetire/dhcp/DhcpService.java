@@ -56,7 +56,7 @@ public final class DhcpService implements Service<DhcpConfig> {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
     private volatile boolean accepting;
-    /** Replies whose leases are not on disk yet; event-loop confined, committed at the end of each read burst. */
+    /** Replies whose leases are not queued for the disk yet; event-loop confined, handed to the journal at the end of each read burst. */
     private final List<Pending> pending = new ArrayList<>();
     private final DhcpTransport.RequestHandler handler = new DhcpTransport.RequestHandler() {
         @Override
@@ -311,9 +311,10 @@ public final class DhcpService implements Service<DhcpConfig> {
     }
 
     /**
-     * Group commit on the event loop: every lease changed by the burst of requests just read is written and
-     * synced at once, then their replies go out. One sync per burst, and no thread hand-off between the
-     * request, the disk and the reply.
+     * Group commit: the leases changed by the burst of requests just read go to the journal's writer, and
+     * their replies leave once that thread has written and fdatasynced them. The event loop never waits
+     * for the disk, so requests keep being read and OFFERs keep leaving during a sync; bursts that queue
+     * up while one sync runs share the next one.
      */
     private void commit() {
         if (pending.isEmpty()) {
@@ -322,22 +323,27 @@ public final class DhcpService implements Service<DhcpConfig> {
         List<Pending> batch = new ArrayList<>(pending);
         pending.clear();
         LeaseJournal j = journal;
-        List<Lease> leases = new ArrayList<>();
-        batch.forEach(p -> leases.addAll(p.step().durable()));
-        try {
-            if (j == null) {
-                throw new IOException("lease journal is closed");
-            }
-            j.writeNow(leases);
-        } catch (IOException e) {
-            withheld.addAndGet(batch.size());
-            log.error("dhcp withholding {} replies (first mac={}): leases not on disk ({})", batch.size(),
-                    batch.get(0).mac(), e.toString());
+        if (j == null) {
+            withhold(batch, new IOException("lease journal is closed"));
             return;
         }
-        for (Pending p : batch) {
-            finish(p.step(), p.endpoint());
-        }
+        List<Lease> leases = new ArrayList<>();
+        batch.forEach(p -> leases.addAll(p.step().durable()));
+        j.append(leases).whenComplete((done, error) -> transport.execute(() -> {
+            if (error != null) {
+                withhold(batch, error);
+                return;
+            }
+            for (Pending p : batch) {
+                finish(p.step(), p.endpoint());
+            }
+        }));
+    }
+
+    private void withhold(List<Pending> batch, Throwable cause) {
+        withheld.addAndGet(batch.size());
+        log.error("dhcp withholding {} replies (first mac={}): leases not on disk ({})", batch.size(),
+                batch.get(0).mac(), cause.toString());
     }
 
     /**

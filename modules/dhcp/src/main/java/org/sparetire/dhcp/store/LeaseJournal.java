@@ -252,9 +252,8 @@ public final class LeaseJournal implements AutoCloseable {
     }
 
     /**
-     * Writes and fdatasyncs these leases on the calling thread. The service calls it once per burst of
-     * requests read from a socket (group commit on the event loop), so an ACK waits for one sync and for
-     * no thread hand-off; under CPU contention every hand-off costs a scheduling delay.
+     * Writes and fdatasyncs these leases on the calling thread: the writer's group commit, and callers
+     * (tests, tools) that own no event loop.
      */
     public void writeNow(List<Lease> leases) throws IOException {
         if (leases.isEmpty()) {

@@ -158,8 +158,8 @@ public final class DhcpTransport {
                 // A lab full of devices powering on at once sends its DISCOVERs in one burst: let the
                 // kernel queue them rather than drop them while the event loop is busy.
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-                // Up to this many datagrams per read burst: the lease journal syncs once per burst, so when
-                // the disk is slow the bursts grow and the syncs per second fall (self-regulating group commit).
+                // Up to this many datagrams per read burst; each burst's leases go to the journal as one
+                // append, and appends queued while a sync runs share the next one (group commit).
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(READ_BURST));
     }
 
