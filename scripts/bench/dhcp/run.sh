@@ -12,6 +12,12 @@
 #   REPEAT=3 sudo scripts/bench/dhcp/run.sh --write  # every cell the median of 3 runs, with the range beside it
 #   PIN=0 sudo scripts/bench/dhcp/run.sh           # let the scheduler place everything (the default pins)
 #   JAVA_EXTRA="-Xlog:gc:file=/tmp/gc.log" SERVERS=sparetire sudo scripts/bench/dhcp/run.sh   # more JVM options
+#   LOADGEN=dhcpload RATES="16000 24000 32000" sudo scripts/bench/dhcp/run.sh --write   # the lighter generator
+#
+# LOADGEN=dhcpload drives the same relayed 4-way exchange with dhcpload.c (built here with gcc) instead of
+# perfdhcp: on a 2-core machine perfdhcp needs its whole core at about 14,000 exchanges/s and then loses
+# replies in its own socket, so past that rate it measures itself, not the server. Every run prints the
+# load generator's CPU time, which tells whether it kept up; --write fills the block of the generator used.
 #
 # With PIN=1 (the default) perfdhcp runs on CPU 0 and the server on CPU 1 (taskset), so no server can
 # take CPU from the load generator and make it miss replies that were sent; each server is then measured
@@ -30,6 +36,8 @@ SERVERS=${SERVERS:-"sparetire dnsmasq kea"}
 CLIENTS=${CLIENTS:-50000}
 PIN=${PIN:-1}
 REPEAT=${REPEAT:-1}
+LOADGEN=${LOADGEN:-perfdhcp}
+[[ $LOADGEN == perfdhcp || $LOADGEN == dhcpload ]] || { echo "LOADGEN is perfdhcp or dhcpload" >&2; exit 2; }
 CLIENT_CPU=(); SERVER_CPU=()
 if [[ $PIN == 1 ]]; then CLIENT_CPU=(taskset -c 0); SERVER_CPU=(taskset -c 1); fi
 WRITE=0
@@ -43,7 +51,7 @@ SRV=stb-dhcp-srv-$$
 CLI=stb-dhcp-cli-$$
 PIDS=()
 
-for tool in ip perfdhcp dnsmasq kea-dhcp4 java mvn; do
+for tool in ip perfdhcp dnsmasq kea-dhcp4 java mvn gcc; do
     command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 2; }
 done
 
@@ -65,6 +73,7 @@ trap cleanup EXIT
 echo "building the dhcp module..." >&2
 (cd "$ROOT" && mvn -B -q -pl modules/dhcp -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$WORK/cp" >/dev/null)
+gcc -O2 -Wall -o "$WORK/dhcpload" "$ROOT/scripts/bench/dhcp/dhcpload.c"
 CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -122,22 +131,41 @@ cpu_ticks() {
     awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
-# one perfdhcp run: prints "rate sent-discovers acks drops"
+# one load run: prints "rate acks drops client-cpu-ms latency"
 load() {
     local rate=$1 period=$2 out
     local cli0 srv0
     cli0=$(rcvbuf_errors "$CLI"); srv0=$(rcvbuf_errors "$SRV")
-    # -W: after the period, 1 s more to receive replies (as long as perfdhcp's drop time), sending nothing
-    out=$(ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" -W 1000000 10.77.0.1 2>&1 || true)
-    echo "$out" > "$WORK/perfdhcp-$CURRENT-$rate.txt"
+    local got acks drops cpu_ms latency="-"
+    if [[ $LOADGEN == perfdhcp ]]; then
+        # -W: after the period, 1 s more to receive replies (as long as perfdhcp's drop time), sending nothing.
+        # The python wrapper reports perfdhcp's CPU time (its children's rusage) on the last line.
+        out=$(ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"client-cpu-ms={int((r.ru_utime + r.ru_stime) * 1000)}")' \
+            perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" -W 1000000 10.77.0.1 2>&1 || true)
+        acks=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^received packets:/{print $3; exit}')
+        drops=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^drops:/{print $2; exit}')
+        cpu_ms=$(echo "$out" | sed -n 's/^client-cpu-ms=//p')
+    else
+        # the same 1 s after the period for late replies
+        out=$(ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} "$WORK/dhcpload" -l 10.77.0.2 -s 10.77.0.1 \
+            -r "$rate" -p "$period" -R "$CLIENTS" -W 1000 2>&1 || true)
+        kv() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+        acks=$(kv acks)
+        drops=$(( $(kv requests) - ${acks:-0} - $(kv naks) ))
+        cpu_ms=$(python3 -c "print(int($(kv cpu-s) * 1000))")
+        latency="$(kv latency-p50-ms)/$(kv latency-p99-ms)"
+    fi
+    echo "$out" > "$WORK/$LOADGEN-$CURRENT-$rate.txt"
     echo "  $CURRENT $rate/s: receive-queue overflows: client side $(( $(rcvbuf_errors "$CLI") - cli0 )), server side $(( $(rcvbuf_errors "$SRV") - srv0 ))" >&2
-    local got acks drops
-    acks=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^received packets:/{print $3; exit}')
-    drops=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^drops:/{print $2; exit}')
+    echo "  $CURRENT $rate/s: load generator CPU during the run ${cpu_ms:-?} ms" >&2
     # Completed exchanges per second of load. perfdhcp's own "Rate" divides by the period plus the exit
     # wait, and without the wait it counts the replies still in flight when it stops as lost.
     got=$(python3 -c "print(f'{${acks:-0} / $period:.1f}')")
-    echo "${got:-0} ${acks:-0} ${drops:-0}"
+    echo "${got:-0} ${acks:-0} ${drops:-0} ${cpu_ms:-0} $latency"
 }
 
 declare -A RESULT
@@ -158,7 +186,7 @@ for rate in $RATES; do
         fi
         server_pid=${PIDS[-1]}
         cpu0=$(cpu_ticks "$server_pid")
-        read -r got acks drops < <(load "$rate" "$PERIOD")
+        read -r got acks drops client_ms latency < <(load "$rate" "$PERIOD")
         cpu_ms=$(( ($(cpu_ticks "$server_pid") - cpu0) * 1000 / $(getconf CLK_TCK) ))
         echo "  $server $rate/s: server CPU during the run ${cpu_ms} ms" >&2
         durable="-"
@@ -167,8 +195,8 @@ for rate in $RATES; do
             bound=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
             durable="$((bound - before)) lines for $acks ACKs"
         fi
-        RESULT[$server,$rate]+="$got|$acks|$drops|$durable;"
-        echo "$server offered=$rate/s run $rep exchanges=$got/s acks=$acks request-drops=$drops journal=$durable" >&2
+        RESULT[$server,$rate]+="$got|$acks|$drops|$durable|$client_ms|$cpu_ms|$latency;"
+        echo "$server offered=$rate/s run $rep exchanges=$got/s acks=$acks request-drops=$drops journal=$durable client-cpu=${client_ms}ms latency-ms(p50/p99)=$latency" >&2
     done
   done
 done
@@ -185,21 +213,29 @@ PY
 }
 
 {
-    echo "perfdhcp (Kea 2.2) 4-way DORA exchanges per second, relayed, $CLIENTS clients, ${PERIOD}s per run,"
+    if [[ $LOADGEN == perfdhcp ]]; then
+        GEN_NAME="perfdhcp"
+        echo "perfdhcp (Kea 2.2) 4-way DORA exchanges per second, relayed, $CLIENTS clients, ${PERIOD}s per run,"
+    else
+        GEN_NAME="dhcpload"
+        echo "dhcpload (scripts/bench/dhcp/dhcpload.c: the same relayed DORA as perfdhcp, with batched system calls"
+        echo "and an 8 MiB receive buffer, so it keeps up where perfdhcp runs out of its core) 4-way exchanges per"
+        echo "second, $CLIENTS clients, ${PERIOD}s per run,"
+    fi
     echo "server and load generator in two namespaces on one veth; $(nproc) cores, $(uname -r)."
     if [[ $PIN == 1 ]]; then
-        echo "perfdhcp runs on CPU 0 and each server on CPU 1 (taskset), so a server cannot starve the load generator."
+        echo "$GEN_NAME runs on CPU 0 and each server on CPU 1 (taskset), so a server cannot starve the load generator."
     fi
     echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
     echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."
-    echo "Load average when the run started: $LOAD. Reproduce: \`sudo scripts/bench/dhcp/run.sh\`."
+    echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
     echo
-    echo "Cells: completed 4-way exchanges per second (ACKs received / ${PERIOD} s; perfdhcp waits 1 s after the"
-    echo "period for late replies, \`-W 1000000\`), and in brackets the REQUESTs perfdhcp counted as dropped."
+    echo "Cells: completed 4-way exchanges per second (ACKs received / ${PERIOD} s; $GEN_NAME waits 1 s after the"
+    echo "period for late replies), and in brackets the REQUESTs that got no ACK."
     if ((REPEAT > 1)); then
         echo "Each cell is the median of $REPEAT runs (the drops are the median run's), with the lowest and highest"
-        echo "run beside it; the servers take turns within each repetition. Reproduce: \`sudo REPEAT=$REPEAT RATES=\"$RATES\" scripts/bench/dhcp/run.sh\`."
+        echo "run beside it; the servers take turns within each repetition."
     fi
     echo
     echo "| offered rate | sparetire | dnsmasq 2.90 | Kea 2.2 memfile (1 thread) |"
@@ -218,26 +254,45 @@ PY
         echo "$row |"
     done
     echo
-    echo "Journal check (sparetire): every ACK perfdhcp received has a \`bound\` line on disk:"
+    echo "Journal check (sparetire): every ACK $GEN_NAME received has a \`bound\` line on disk:"
     for rate in $RATES; do
         [[ -n "${RESULT[sparetire,$rate]:-}" ]] || continue
         lines=""
         IFS=';' read -ra runs <<< "${RESULT[sparetire,$rate]}"
         for run in "${runs[@]}"; do
-            IFS='|' read -r got acks drops durable <<< "$run"
+            IFS="|" read -r got acks drops durable _ <<< "$run"
             lines+="${lines:+; }$durable"
         done
         echo "- $rate/s: $lines"
+    done
+    echo
+    echo "CPU seconds of each run, load generator / server (a generator near ${PERIOD}.0 s had no CPU left and"
+    echo "lost replies itself)$([[ $LOADGEN == dhcpload ]] && echo ", and DISCOVER-to-ACK latency p50/p99 in ms"):"
+    for rate in $RATES; do
+        for server in sparetire dnsmasq kea; do
+            [[ -n "${RESULT[$server,$rate]:-}" ]] || continue
+            cells=""
+            IFS=';' read -ra runs <<< "${RESULT[$server,$rate]}"
+            for run in "${runs[@]}"; do
+                IFS='|' read -r got acks drops durable client_ms server_ms latency <<< "$run"
+                cell=$(python3 -c "print(f'{$client_ms / 1000:.1f} / {$server_ms / 1000:.1f}')")
+                [[ $latency != "-" ]] && cell+=" ($latency)"
+                cells+="${cells:+; }$cell"
+            done
+            echo "- $server $rate/s: $cells"
+        done
     done
 } > "$WORK/table.md"
 cat "$WORK/table.md"
 
 if [[ $WRITE == 1 ]]; then
-    python3 - "$ROOT/docs/benchmarks.md" "$WORK/table.md" <<'PY'
+    BLOCK=dhcp
+    [[ $LOADGEN == dhcpload ]] && BLOCK=dhcp-dhcpload
+    python3 - "$ROOT/docs/benchmarks.md" "$WORK/table.md" "$BLOCK" <<'PY'
 import sys
-doc, table = sys.argv[1], open(sys.argv[2]).read()
+doc, table, block = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
 s = open(doc).read()
-start, end = '<!-- >>> dhcp -->', '<!-- <<< dhcp -->'
+start, end = f'<!-- >>> {block} -->', f'<!-- <<< {block} -->'
 i, j = s.index(start) + len(start), s.index(end)
 open(doc, 'w').write(s[:i] + '\n' + table + s[j:])
 PY
