@@ -1,12 +1,14 @@
 package org.sparetire.tftp.client;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.codec.Ack;
@@ -139,8 +143,7 @@ public final class TftpClient {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         FileSink file = new FileSink(temp, local);
         BlockSink sink = o.mode() == Mode.NETASCII ? new org.sparetire.tftp.policy.NetasciiSink(file) : file;
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(
-                server.getAddress().getAddress().length == 4 ? "0.0.0.0" : "::", 0))) {
+        try (UdpSocket socket = new UdpSocket(server)) {
             return run(socket, server, new ReadRequest(remote, o.mode(), requestOptions(o, 0)), o, null, sink);
         } finally {
             file.abort();
@@ -155,19 +158,17 @@ public final class TftpClient {
         } else {
             source = new Source(FileChannel.open(local, StandardOpenOption.READ), null);
         }
-        try (source; DatagramSocket socket = new DatagramSocket(new InetSocketAddress(
-                server.getAddress().getAddress().length == 4 ? "0.0.0.0" : "::", 0))) {
+        try (source; UdpSocket socket = new UdpSocket(server)) {
             return run(socket, server, new WriteRequest(remote, o.mode(), requestOptions(o, source.size())), o,
                     source, null);
         }
     }
 
-    private Result run(DatagramSocket socket, InetSocketAddress server, Request request, Options o, Source source,
+    private Result run(UdpSocket socket, InetSocketAddress server, Request request, Options o, Source source,
                        BlockSink sink) throws IOException {
         long started = clock.nanoTime();
-        byte[] rx = new byte[65536];
-        byte[] tx = new byte[65536 + 4];
-        DatagramPacket in = new DatagramPacket(rx, rx.length);
+        ByteBuffer rx = ByteBuffer.allocateDirect(65536);
+        ByteBuffer tx = ByteBuffer.allocateDirect(65536 + 4);
         byte[] req = TftpCodec.toBytes(request);
         InetSocketAddress tid = null;
         Transfer transfer = null;
@@ -175,7 +176,7 @@ public final class TftpClient {
         Map<String, String> negotiated = Map.of();
         int requestRetries = 0;
         long deadline = clock.nanoTime() + o.timeout().toNanos();
-        socket.send(new DatagramPacket(req, req.length, server));
+        socket.send(ByteBuffer.wrap(req), server);
         while (true) {
             if (step != null) {
                 for (Outgoing out : step.send()) {
@@ -186,27 +187,24 @@ public final class TftpClient {
                 }
                 deadline = step.hasDeadline() ? step.deadline() : clock.nanoTime() + o.timeout().toNanos();
             }
-            long waitMs = Math.max(1, (deadline - clock.nanoTime()) / 1_000_000);
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, waitMs));
             TftpPacket packet;
-            InetSocketAddress from;
-            try {
-                socket.receive(in);
-                from = (InetSocketAddress) in.getSocketAddress();
-                packet = TftpCodec.decode(ByteBuffer.wrap(rx, 0, in.getLength()).slice());
-            } catch (SocketTimeoutException e) {
+            InetSocketAddress from = socket.receive(rx, deadline - clock.nanoTime());
+            if (from == null) {
                 long now = clock.nanoTime();
                 if (transfer == null) {
                     if (++requestRetries > o.retries()) {
                         throw new TransferFailed(-1, "no answer from " + server);
                     }
-                    socket.send(new DatagramPacket(req, req.length, server));
+                    socket.send(ByteBuffer.wrap(req), server);
                     deadline = now + o.timeout().toNanos();
                     step = null;
                 } else {
                     step = transfer.onTimeout(now);
                 }
                 continue;
+            }
+            try {
+                packet = TftpCodec.decode(rx.flip().slice());
             } catch (MalformedPacketException e) {
                 step = null;
                 continue;
@@ -264,23 +262,83 @@ public final class TftpClient {
         return new Result(bytes, Duration.ofNanos(clock.nanoTime() - started), t.retransmits(), negotiated);
     }
 
-    private static void send(DatagramSocket socket, Outgoing out, InetSocketAddress tid, Source source, byte[] tx)
+    private static void send(UdpSocket socket, Outgoing out, InetSocketAddress tid, Source source, ByteBuffer tx)
             throws IOException {
         if (out instanceof Outgoing.Packet p) {
-            byte[] b = TftpCodec.toBytes(p.packet());
-            socket.send(new DatagramPacket(b, b.length, p.to() == null ? tid : p.to()));
+            socket.send(ByteBuffer.wrap(TftpCodec.toBytes(p.packet())), p.to() == null ? tid : p.to());
             return;
         }
         Outgoing.Block b = (Outgoing.Block) out;
-        tx[0] = 0;
-        tx[1] = TftpPacket.OP_DATA;
-        tx[2] = (byte) (b.wireBlock() >> 8);
-        tx[3] = (byte) b.wireBlock();
-        int n = source.read(b.offset(), ByteBuffer.wrap(tx, 4, b.length()));
+        tx.clear();
+        tx.put((byte) 0).put((byte) TftpPacket.OP_DATA).put((byte) (b.wireBlock() >> 8)).put((byte) b.wireBlock());
+        int n = source.read(b.offset(), tx.limit(4 + b.length()));
         if (n != b.length()) {
             throw new TransferFailed(-1, "local file changed while sending");
         }
-        socket.send(new DatagramPacket(tx, 4 + b.length(), tid));
+        socket.send(tx.flip(), tid);
+    }
+
+    /**
+     * The transfer's UDP socket. A receive first tries the socket without waiting and only then sleeps in
+     * a selector, so while a fast server keeps the queue full every block costs one system call, not the
+     * three of a timed blocking receive (try, poll, try again).
+     */
+    private static final class UdpSocket implements Closeable {
+        private static final long SEND_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+        private final DatagramChannel channel;
+        private final Selector selector;
+
+        UdpSocket(InetSocketAddress server) throws IOException {
+            boolean v4 = server.getAddress().getAddress().length == 4;
+            channel = DatagramChannel.open(v4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+            try {
+                channel.bind(new InetSocketAddress(v4 ? "0.0.0.0" : "::", 0));
+                channel.configureBlocking(false);
+                selector = Selector.open();
+                channel.register(selector, SelectionKey.OP_READ);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        }
+
+        void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+            long started = System.nanoTime();
+            // A full send buffer makes a non-blocking send return 0; it drains within microseconds.
+            while (channel.send(datagram, to) == 0) {
+                if (System.nanoTime() - started > SEND_PATIENCE_NANOS) {
+                    throw new IOException("could not send to " + to + ": the socket's send buffer stays full");
+                }
+                LockSupport.parkNanos(20_000);
+            }
+        }
+
+        /** The sender of the datagram now in {@code into} (flip it to read), or null when none came in time. */
+        InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException {
+            long giveUp = System.nanoTime() + Math.max(0, timeoutNanos);
+            while (true) {
+                into.clear();
+                InetSocketAddress from = (InetSocketAddress) channel.receive(into);
+                if (from != null) {
+                    return from;
+                }
+                long left = giveUp - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+                selector.selectedKeys().clear();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                selector.close();
+            } finally {
+                channel.close();
+            }
+        }
     }
 
     /** What a put sends: a file read by position, or netascii bytes in memory. */
@@ -314,10 +372,15 @@ public final class TftpClient {
         }
     }
 
-    /** Writes to a temporary file and renames it over the destination when complete. */
+    /**
+     * Writes to a temporary file and renames it over the destination when complete. Blocks are gathered
+     * in memory and written a megabyte at a time: one write per block would be a system call per block.
+     */
     private static final class FileSink implements BlockSink {
+        private static final int GATHER_BYTES = 1 << 20;
         private final Path temp;
         private final Path target;
+        private final ByteBuffer gathered = ByteBuffer.allocateDirect(GATHER_BYTES);
         private FileChannel channel;
         private boolean done;
 
@@ -331,7 +394,22 @@ public final class TftpClient {
             if (channel == null) {
                 channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
-            ByteBuffer b = payload.duplicate();
+            if (payload.remaining() > gathered.remaining()) {
+                drain();
+            }
+            if (payload.remaining() > gathered.remaining()) {
+                writeFully(payload.duplicate());
+            } else {
+                gathered.put(payload.duplicate());
+            }
+        }
+
+        private void drain() throws IOException {
+            writeFully(gathered.flip());
+            gathered.clear();
+        }
+
+        private void writeFully(ByteBuffer b) throws IOException {
             while (b.hasRemaining()) {
                 channel.write(b);
             }
@@ -342,6 +420,7 @@ public final class TftpClient {
             if (channel == null) {
                 channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
+            drain();
             channel.close();
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             done = true;
