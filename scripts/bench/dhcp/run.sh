@@ -266,8 +266,13 @@ PY
         echo "- $rate/s: $lines"
     done
     echo
-    echo "CPU seconds of each run, load generator / server (a generator near ${PERIOD}.0 s had no CPU left and"
-    echo "lost replies itself)$([[ $LOADGEN == dhcpload ]] && echo ", and DISCOVER-to-ACK latency p50/p99 in ms"):"
+    if [[ $LOADGEN == dhcpload ]]; then
+        echo "CPU seconds of each run, load generator / server (dhcpload sleeps while it waits, so its figure is its"
+        echo "work; a server near $((PERIOD + 1)) s had no CPU left), and DISCOVER-to-ACK latency p50/p99 in ms:"
+    else
+        echo "CPU seconds of each run, load generator / server (perfdhcp polls: from some rate on it uses its whole"
+        echo "core whatever the server, so its figure shows when it has no CPU left, not how much work it did):"
+    fi
     for rate in $RATES; do
         for server in sparetire dnsmasq kea; do
             [[ -n "${RESULT[$server,$rate]:-}" ]] || continue
