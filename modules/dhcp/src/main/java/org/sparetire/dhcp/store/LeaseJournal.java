@@ -41,7 +41,7 @@ public final class LeaseJournal implements AutoCloseable {
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong lines = new AtomicLong();
     private final Loaded loaded;
-    /** Guards the channel: appends come from the writer thread and from {@link #writeNow}. */
+    /** Guards the channel: the writer appends and compacts while {@link #compact} reads its size from the table's thread. */
     private final Object fileLock = new Object();
     private FileChannel channel;
     private volatile boolean closed;
@@ -251,11 +251,8 @@ public final class LeaseJournal implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes and fdatasyncs these leases on the calling thread: the writer's group commit, and callers
-     * (tests, tools) that own no event loop.
-     */
-    public void writeNow(List<Lease> leases) throws IOException {
+    /** Writes and fdatasyncs these leases on the calling thread: the writer's group commit (tests call it directly). */
+    void writeNow(List<Lease> leases) throws IOException {
         if (leases.isEmpty()) {
             return;
         }

@@ -33,6 +33,7 @@ import org.sparetire.tftp.codec.Request;
 import org.sparetire.tftp.codec.TftpCodec;
 import org.sparetire.tftp.codec.TftpPacket;
 import org.sparetire.tftp.codec.WriteRequest;
+import org.sparetire.tftp.policy.GatheredWrites;
 import org.sparetire.tftp.session.BlockReceiver;
 import org.sparetire.tftp.session.BlockSender;
 import org.sparetire.tftp.session.BlockSink;
@@ -380,8 +381,8 @@ public final class TftpClient {
         private static final int GATHER_BYTES = 1 << 20;
         private final Path temp;
         private final Path target;
-        private final ByteBuffer gathered = ByteBuffer.allocateDirect(GATHER_BYTES);
         private FileChannel channel;
+        private GatheredWrites writes;
         private boolean done;
 
         FileSink(Path temp, Path target) {
@@ -389,38 +390,22 @@ public final class TftpClient {
             this.target = target;
         }
 
-        @Override
-        public void write(ByteBuffer payload) throws IOException {
+        private GatheredWrites open() throws IOException {
             if (channel == null) {
                 channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                writes = new GatheredWrites(channel, GATHER_BYTES);
             }
-            if (payload.remaining() > gathered.remaining()) {
-                drain();
-            }
-            if (payload.remaining() > gathered.remaining()) {
-                writeFully(payload.duplicate());
-            } else {
-                gathered.put(payload.duplicate());
-            }
+            return writes;
         }
 
-        private void drain() throws IOException {
-            writeFully(gathered.flip());
-            gathered.clear();
-        }
-
-        private void writeFully(ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
+        @Override
+        public void write(ByteBuffer payload) throws IOException {
+            open().append(payload);
         }
 
         @Override
         public void commit() throws IOException {
-            if (channel == null) {
-                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            }
-            drain();
+            open().flush();
             channel.close();
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             done = true;

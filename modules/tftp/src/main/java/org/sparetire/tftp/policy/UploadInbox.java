@@ -134,6 +134,8 @@ public final class UploadInbox {
         private final Upload upload;
         private final Path temp;
         private final FileChannel channel;
+        /** Blocks are written 128 KiB at a time: one system call per ~90 blocks of 1468 bytes, not per block. */
+        private final GatheredWrites writes;
         private Path committedAs;
         private boolean done;
 
@@ -141,6 +143,7 @@ public final class UploadInbox {
             this.upload = upload;
             this.temp = temp;
             this.channel = channel;
+            this.writes = new GatheredWrites(channel, 128 * 1024);
         }
 
         public Path temp() {
@@ -152,35 +155,10 @@ public final class UploadInbox {
             return committedAs;
         }
 
-        /** Blocks are gathered and written 128 KiB at a time: one syscall per ~90 blocks, not per block. */
-        private final ByteBuffer pending = ByteBuffer.allocateDirect(128 * 1024);
-
         @Override
         public void write(ByteBuffer payload) throws IOException {
-            if (payload.remaining() > pending.remaining()) {
-                flushPending();
-            }
-            if (payload.remaining() > pending.capacity()) {
-                writeFully(payload.duplicate());
-            } else {
-                pending.put(payload.duplicate());
-            }
-        }
-
-        private void flushPending() throws IOException {
-            pending.flip();
             try {
-                writeFully(pending);
-            } finally {
-                pending.clear();
-            }
-        }
-
-        private void writeFully(ByteBuffer b) throws IOException {
-            try {
-                while (b.hasRemaining()) {
-                    channel.write(b);
-                }
+                writes.append(payload);
             } catch (IOException e) {
                 throw classify(e);
             }
@@ -189,7 +167,7 @@ public final class UploadInbox {
         @Override
         public void commit() throws IOException {
             try {
-                flushPending();
+                writes.flush();
                 channel.force(false);
                 channel.close();
             } catch (IOException e) {
