@@ -13,11 +13,18 @@
 #   PIN=0 sudo scripts/bench/dhcp/run.sh           # let the scheduler place everything (the default pins)
 #   JAVA_EXTRA="-Xlog:gc:file=/tmp/gc.log" SERVERS=sparetire sudo scripts/bench/dhcp/run.sh   # more JVM options
 #   LOADGEN=dhcpload RATES="16000 24000 32000" sudo scripts/bench/dhcp/run.sh --write   # the lighter generator
+#   PERFDHCP_RCVBUF=0 sudo scripts/bench/dhcp/run.sh  # perfdhcp with its own (default-sized) receive buffer
 #
 # LOADGEN=dhcpload drives the same relayed 4-way exchange with dhcpload.c (built here with gcc) instead of
 # perfdhcp: on a 2-core machine perfdhcp needs its whole core at about 14,000 exchanges/s and then loses
 # replies in its own socket, so past that rate it measures itself, not the server. Every run prints the
 # load generator's CPU time, which tells whether it kept up; --write fills the block of the generator used.
+#
+# perfdhcp never sizes its receive buffer, so it gets net.core.rmem_default (208 KiB, a few hundred
+# replies) and drops the replies of a server that answers in bursts (a read burst's OFFERs, a group
+# commit's ACKs) in its own socket. rcvbuf.c, preloaded into perfdhcp only, gives its UDP sockets the same
+# 8 MiB that dhcpload asks for (PERFDHCP_RCVBUF bytes; 0 leaves perfdhcp as it is). Every server faces
+# the same generator either way; the overflow counts printed for each run show which side dropped.
 #
 # With PIN=1 (the default) perfdhcp runs on CPU 0 and the server on CPU 1 (taskset), so no server can
 # take CPU from the load generator and make it miss replies that were sent; each server is then measured
@@ -37,6 +44,7 @@ CLIENTS=${CLIENTS:-50000}
 PIN=${PIN:-1}
 REPEAT=${REPEAT:-1}
 LOADGEN=${LOADGEN:-perfdhcp}
+PERFDHCP_RCVBUF=${PERFDHCP_RCVBUF:-$((8 << 20))}
 [[ $LOADGEN == perfdhcp || $LOADGEN == dhcpload ]] || { echo "LOADGEN is perfdhcp or dhcpload" >&2; exit 2; }
 CLIENT_CPU=(); SERVER_CPU=()
 if [[ $PIN == 1 ]]; then CLIENT_CPU=(taskset -c 0); SERVER_CPU=(taskset -c 1); fi
@@ -74,6 +82,11 @@ echo "building the dhcp module..." >&2
 (cd "$ROOT" && mvn -B -q -pl modules/dhcp -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$WORK/cp" >/dev/null)
 gcc -O2 -Wall -o "$WORK/dhcpload" "$ROOT/scripts/bench/dhcp/dhcpload.c"
+gcc -O2 -Wall -shared -fPIC -o "$WORK/rcvbuf.so" "$ROOT/scripts/bench/dhcp/rcvbuf.c" -ldl
+PERFDHCP=(perfdhcp)
+if ((PERFDHCP_RCVBUF > 0)); then
+    PERFDHCP=(env LD_PRELOAD="$WORK/rcvbuf.so" RCVBUF_BYTES="$PERFDHCP_RCVBUF" perfdhcp)
+fi
 CP="$ROOT/modules/dhcp/target/test-classes:$ROOT/modules/dhcp/target/classes:$(cat "$WORK/cp")"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -145,7 +158,7 @@ import resource, subprocess, sys
 subprocess.run(sys.argv[1:])
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"client-cpu-ms={int((r.ru_utime + r.ru_stime) * 1000)}")' \
-            perfdhcp -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" -W 1000000 10.77.0.1 2>&1 || true)
+            "${PERFDHCP[@]}" -4 -l 10.77.0.2 -r "$rate" -R "$CLIENTS" -p "$period" -W 1000000 10.77.0.1 2>&1 || true)
         acks=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^received packets:/{print $3; exit}')
         drops=$(echo "$out" | awk '/^\*\*\*Statistics for: REQUEST-ACK/{f=1} f&&/^drops:/{print $2; exit}')
         cpu_ms=$(echo "$out" | sed -n 's/^client-cpu-ms=//p')
@@ -180,7 +193,7 @@ for rate in $RATES; do
         before=0
         if [[ $server == sparetire ]]; then
             # JIT warm-up in the same JVM, with other clients (-b) so the measured run starts from scratch
-            ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} perfdhcp -4 -l 10.77.0.2 -r 4000 -R 10000 -p 20 -b mac=00:0c:02:00:00:00 10.77.0.1 \
+            ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} "${PERFDHCP[@]}" -4 -l 10.77.0.2 -r 4000 -R 10000 -p 20 -b mac=00:0c:02:00:00:00 10.77.0.1 \
                 > "$WORK/warmup.txt" 2>&1 || true
             before=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
         fi
@@ -216,6 +229,11 @@ PY
     if [[ $LOADGEN == perfdhcp ]]; then
         GEN_NAME="perfdhcp"
         echo "perfdhcp (Kea 2.2) 4-way DORA exchanges per second, relayed, $CLIENTS clients, ${PERIOD}s per run,"
+        if ((PERFDHCP_RCVBUF > 0)); then
+            echo "perfdhcp's UDP receive buffer set to $((PERFDHCP_RCVBUF >> 20)) MiB by scripts/bench/dhcp/rcvbuf.c (LD_PRELOAD), as dhcpload sets its own,"
+        else
+            echo "perfdhcp's UDP receive buffer left at net.core.rmem_default ($(sysctl -n net.core.rmem_default) bytes),"
+        fi
     else
         GEN_NAME="dhcpload"
         echo "dhcpload (scripts/bench/dhcp/dhcpload.c: the same relayed DORA as perfdhcp, with batched system calls"
@@ -229,7 +247,7 @@ PY
     echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
     echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."
-    echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
+    echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN PERFDHCP_RCVBUF=$PERFDHCP_RCVBUF RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
     echo
     echo "Cells: completed 4-way exchanges per second (ACKs received / ${PERIOD} s; $GEN_NAME waits 1 s after the"
     echo "period for late replies), and in brackets the REQUESTs that got no ACK."
