@@ -300,7 +300,9 @@ public final class DhcpService implements Service<DhcpConfig> {
             return;
         }
         if (!step.sends() && step.durable().isEmpty()) {
-            log.debug("dhcp drop iface={} peer={}: {}", ingress.interfaceName(), ingress.source(), step.log());
+            if (log.isDebugEnabled()) {
+                log.debug("dhcp drop iface={} peer={}: {}", ingress.interfaceName(), ingress.source(), step.log());
+            }
             return;
         }
         if (step.durable().isEmpty()) {
@@ -389,7 +391,9 @@ public final class DhcpService implements Service<DhcpConfig> {
                 acks.incrementAndGet();
             }
         }
-        log.info("dhcp {}", step.log());
+        if (log.isInfoEnabled()) {
+            log.info("dhcp {}", step.log());
+        }
         for (LeaseEvent e : step.events()) {
             context.events().publish(e);
         }

@@ -54,26 +54,26 @@ public final class DhcpCodec {
         if (cookie != MAGIC_COOKIE) {
             throw new MalformedPacketException("bad magic cookie", HEADER_LENGTH);
         }
-        Map<Integer, ByteArrayOutputStream> raw = new LinkedHashMap<>();
-        walkOptions(buf, off, OPTIONS_OFFSET, len, raw);
+        Map<Integer, Octets> options = new LinkedHashMap<>();
+        walkOptions(buf, off, OPTIONS_OFFSET, len, options);
         int overload = 0;
-        ByteArrayOutputStream ov = raw.get(OptionCatalog.OVERLOAD);
+        Octets ov = options.remove(OptionCatalog.OVERLOAD);
         if (ov != null) {
-            byte[] v = ov.toByteArray();
-            if (v.length != 1 || v[0] < 1 || v[0] > 3) {
+            if (ov.length() != 1 || ov.get(0) < 1 || ov.get(0) > 3) {
                 throw new MalformedPacketException("bad overload option", OPTIONS_OFFSET);
             }
-            overload = v[0];
+            overload = ov.get(0);
             // RFC 2131 section 4.1: options in 'file' come before those in 'sname'.
             if ((overload & 1) != 0) {
-                walkOptions(buf, off, FILE_OFFSET, FILE_OFFSET + 128, raw);
+                walkOptions(buf, off, FILE_OFFSET, FILE_OFFSET + 128, options);
             }
             if ((overload & 2) != 0) {
-                walkOptions(buf, off, SNAME_OFFSET, SNAME_OFFSET + 64, raw);
+                walkOptions(buf, off, SNAME_OFFSET, SNAME_OFFSET + 64, options);
             }
+            options.remove(OptionCatalog.OVERLOAD);
         }
-        ByteArrayOutputStream type = raw.get(OptionCatalog.MESSAGE_TYPE);
-        if (type != null && type.size() != 1) {
+        Octets type = options.get(OptionCatalog.MESSAGE_TYPE);
+        if (type != null && type.length() != 1) {
             throw new MalformedPacketException("bad message type length", OPTIONS_OFFSET);
         }
 
@@ -85,9 +85,6 @@ public final class DhcpCodec {
         } catch (RuntimeException e) {
             throw new MalformedPacketException("unreadable: " + e, 0);
         }
-        Map<Integer, Octets> options = new LinkedHashMap<>();
-        raw.forEach((code, bytes) -> options.put(code, Octets.of(bytes.toByteArray())));
-        options.remove(OptionCatalog.OVERLOAD);
         return new DhcpMessage(op, p.getHtype() & 0xff, p.getHops() & 0xff, p.getXid(), p.getSecs() & 0xffff,
                 p.getFlags() & 0xffff, p.getCiaddr(), p.getYiaddr(), p.getSiaddr(), p.getGiaddr(),
                 Octets.of(buf, off + 28, hlen),
@@ -96,7 +93,7 @@ public final class DhcpCodec {
                 options);
     }
 
-    private static void walkOptions(byte[] buf, int base, int from, int to, Map<Integer, ByteArrayOutputStream> out)
+    private static void walkOptions(byte[] buf, int base, int from, int to, Map<Integer, Octets> out)
             throws MalformedPacketException {
         int i = from;
         while (i < to) {
@@ -116,7 +113,8 @@ public final class DhcpCodec {
                 throw new MalformedPacketException("option overruns packet", i);
             }
             // RFC 3396 section 5: split options are concatenated in order.
-            out.computeIfAbsent(code, c -> new ByteArrayOutputStream()).write(buf, base + i + 2, len);
+            Octets before = out.get(code);
+            out.put(code, before == null ? Octets.of(buf, base + i + 2, len) : before.append(buf, base + i + 2, len));
             i += 2 + len;
         }
         // A missing END option is tolerated: several PXE ROMs omit it and the data is still complete.
@@ -155,74 +153,66 @@ public final class DhcpCodec {
      */
     public static Encoded encode(DhcpMessage m, int maxLength) {
         int max = Math.max(MIN_MAX_MESSAGE, maxLength);
-        List<byte[]> tlvs = new ArrayList<>();
-        List<Integer> codes = new ArrayList<>();
-        for (Map.Entry<Integer, Octets> e : m.options().entrySet()) {
-            tlvs.add(tlv(e.getKey(), e.getValue()));
-            codes.add(e.getKey());
-        }
         int mainCapacity = max - OPTIONS_OFFSET - 1;
-        int total = tlvs.stream().mapToInt(t -> t.length).sum();
+        int total = 0;
+        for (Octets v : m.options().values()) {
+            total += tlvLength(v.length());
+        }
+        if (total <= mainCapacity) {
+            // The usual case, done without intermediate buffers: every reply passes through here.
+            byte[] out = new byte[Math.max(BOOTP_MIN_LENGTH, OPTIONS_OFFSET + total + 1)];
+            writeHeader(m, out, 0);
+            int i = OPTIONS_OFFSET;
+            for (Map.Entry<Integer, Octets> e : m.options().entrySet()) {
+                i = writeTlv(out, i, e.getKey(), e.getValue());
+            }
+            out[i] = (byte) OptionCatalog.END;
+            return new Encoded(out, 0, List.of());
+        }
+        return encodeOverloaded(m, mainCapacity);
+    }
+
+    /**
+     * Options that do not all fit in the main area: those that do not go into {@code file} then {@code sname}
+     * (only when those fields are empty), and what fits nowhere is dropped.
+     */
+    private static Encoded encodeOverloaded(DhcpMessage m, int mainCapacity) {
         List<Integer> dropped = new ArrayList<>();
         ByteArrayOutputStream main = new ByteArrayOutputStream();
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         ByteArrayOutputStream sname = new ByteArrayOutputStream();
         int overload = 0;
-        if (total <= mainCapacity) {
-            tlvs.forEach(main::writeBytes);
-        } else {
-            boolean fileFree = m.file().isEmpty();
-            boolean snameFree = m.sname().isEmpty();
-            int mainLeft = mainCapacity - 3; // room for option 52 itself
-            int fileLeft = fileFree ? 128 - 1 : 0;
-            int snameLeft = snameFree ? 64 - 1 : 0;
-            for (int i = 0; i < tlvs.size(); i++) {
-                byte[] t = tlvs.get(i);
-                if (t.length <= mainLeft) {
-                    main.writeBytes(t);
-                    mainLeft -= t.length;
-                } else if (t.length <= fileLeft) {
-                    file.writeBytes(t);
-                    fileLeft -= t.length;
-                    overload |= 1;
-                } else if (t.length <= snameLeft) {
-                    sname.writeBytes(t);
-                    snameLeft -= t.length;
-                    overload |= 2;
-                } else {
-                    dropped.add(codes.get(i));
-                }
+        int mainLeft = mainCapacity - 3; // room for option 52 itself
+        int fileLeft = m.file().isEmpty() ? 128 - 1 : 0;
+        int snameLeft = m.sname().isEmpty() ? 64 - 1 : 0;
+        for (Map.Entry<Integer, Octets> e : m.options().entrySet()) {
+            byte[] t = tlv(e.getKey(), e.getValue());
+            if (t.length <= mainLeft) {
+                main.writeBytes(t);
+                mainLeft -= t.length;
+            } else if (t.length <= fileLeft) {
+                file.writeBytes(t);
+                fileLeft -= t.length;
+                overload |= 1;
+            } else if (t.length <= snameLeft) {
+                sname.writeBytes(t);
+                snameLeft -= t.length;
+                overload |= 2;
+            } else {
+                dropped.add(e.getKey());
             }
         }
         int length = Math.max(BOOTP_MIN_LENGTH, OPTIONS_OFFSET + main.size() + (overload != 0 ? 3 : 0) + 1);
         byte[] out = new byte[length];
-        out[0] = (byte) m.op();
-        out[1] = (byte) m.htype();
-        out[2] = (byte) m.chaddr().length();
-        out[3] = (byte) m.hops();
-        putInt(out, 4, m.xid());
-        out[8] = (byte) (m.secs() >> 8);
-        out[9] = (byte) m.secs();
-        out[10] = (byte) (m.flags() >> 8);
-        out[11] = (byte) m.flags();
-        putAddress(out, 12, m.ciaddr());
-        putAddress(out, 16, m.yiaddr());
-        putAddress(out, 20, m.siaddr());
-        putAddress(out, 24, m.giaddr());
-        m.chaddr().copyTo(out, 28);
+        writeHeader(m, out, overload);
         if ((overload & 2) != 0) {
             System.arraycopy(sname.toByteArray(), 0, out, SNAME_OFFSET, sname.size());
             out[SNAME_OFFSET + sname.size()] = (byte) OptionCatalog.END;
-        } else {
-            putString(out, SNAME_OFFSET, 64, m.sname());
         }
         if ((overload & 1) != 0) {
             System.arraycopy(file.toByteArray(), 0, out, FILE_OFFSET, file.size());
             out[FILE_OFFSET + file.size()] = (byte) OptionCatalog.END;
-        } else {
-            putString(out, FILE_OFFSET, 128, m.file());
         }
-        putInt(out, HEADER_LENGTH, MAGIC_COOKIE);
         int i = OPTIONS_OFFSET;
         byte[] mainBytes = main.toByteArray();
         if (overload != 0) {
@@ -237,19 +227,55 @@ public final class DhcpCodec {
         return new Encoded(out, overload, dropped);
     }
 
-    /** One option as code/length/value, split into 255-byte pieces when longer (RFC 3396). */
-    static byte[] tlv(int code, Octets value) {
-        byte[] v = value.toByteArray();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** The fixed fields and the magic cookie; {@code sname} and {@code file} unless they carry options. */
+    private static void writeHeader(DhcpMessage m, byte[] out, int overload) {
+        out[0] = (byte) m.op();
+        out[1] = (byte) m.htype();
+        out[2] = (byte) m.chaddr().length();
+        out[3] = (byte) m.hops();
+        putInt(out, 4, m.xid());
+        out[8] = (byte) (m.secs() >> 8);
+        out[9] = (byte) m.secs();
+        out[10] = (byte) (m.flags() >> 8);
+        out[11] = (byte) m.flags();
+        putAddress(out, 12, m.ciaddr());
+        putAddress(out, 16, m.yiaddr());
+        putAddress(out, 20, m.siaddr());
+        putAddress(out, 24, m.giaddr());
+        m.chaddr().copyTo(out, 28);
+        if ((overload & 2) == 0) {
+            putString(out, SNAME_OFFSET, 64, m.sname());
+        }
+        if ((overload & 1) == 0) {
+            putString(out, FILE_OFFSET, 128, m.file());
+        }
+        putInt(out, HEADER_LENGTH, MAGIC_COOKIE);
+    }
+
+    /** Bytes an option takes on the wire: a code and length byte per 255-byte piece (RFC 3396). */
+    static int tlvLength(int valueLength) {
+        int pieces = Math.max(1, (valueLength + 254) / 255);
+        return valueLength + 2 * pieces;
+    }
+
+    private static int writeTlv(byte[] out, int at, int code, Octets value) {
         int pos = 0;
         do {
-            int n = Math.min(255, v.length - pos);
-            out.write(code);
-            out.write(n);
-            out.write(v, pos, n);
+            int n = Math.min(255, value.length() - pos);
+            out[at++] = (byte) code;
+            out[at++] = (byte) n;
+            value.copyTo(pos, n, out, at);
+            at += n;
             pos += n;
-        } while (pos < v.length);
-        return out.toByteArray();
+        } while (pos < value.length());
+        return at;
+    }
+
+    /** One option as code/length/value, split into 255-byte pieces when longer (RFC 3396). */
+    static byte[] tlv(int code, Octets value) {
+        byte[] out = new byte[tlvLength(value.length())];
+        writeTlv(out, 0, code, value);
+        return out;
     }
 
     private static void putInt(byte[] b, int i, int v) {

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 public final class Octets {
     public static final Octets EMPTY = new Octets(new byte[0]);
     private static final HexFormat HEX = HexFormat.of();
+    private static final HexFormat COLON_HEX = HexFormat.ofDelimiter(":");
 
     private final byte[] bytes;
 
@@ -59,7 +60,7 @@ public final class Octets {
 
     /** Lower-case hex with ':' between bytes, the way MAC addresses are written. */
     public String colonHex() {
-        return HexFormat.ofDelimiter(":").formatHex(bytes);
+        return COLON_HEX.formatHex(bytes);
     }
 
     /** The bytes as ISO-8859-1 text with trailing NULs removed (some clients NUL-terminate strings). */
@@ -73,6 +74,17 @@ public final class Octets {
 
     void copyTo(byte[] dst, int offset) {
         System.arraycopy(bytes, 0, dst, offset, bytes.length);
+    }
+
+    void copyTo(int from, int length, byte[] dst, int offset) {
+        System.arraycopy(bytes, from, dst, offset, length);
+    }
+
+    /** These bytes followed by {@code length} bytes of {@code more}. */
+    Octets append(byte[] more, int offset, int length) {
+        byte[] joined = Arrays.copyOf(bytes, bytes.length + length);
+        System.arraycopy(more, offset, joined, bytes.length, length);
+        return new Octets(joined);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.dhcp.DhcpConfig;
@@ -263,7 +264,7 @@ public final class DhcpResponder {
         InetSocketAddress dest = req.relayed() ? new InetSocketAddress(req.giaddr(), relayPort)
                 : new InetSocketAddress(BROADCAST, config.clientPort());
         LeaseEvent event = event(LeaseEventKind.NAKED, req, in, null, null, null, null, Map.of());
-        return new Step(nak, dest, !req.relayed(), DEFAULT_MAX, List.of(), List.of(event), "nak " + line, null);
+        return new Step(nak, dest, !req.relayed(), DEFAULT_MAX, List.of(), List.of(event), () -> "nak " + line, null);
     }
 
     private Step decline(DhcpMessage req, Ingress in, Instant now) {
@@ -365,7 +366,7 @@ public final class DhcpResponder {
         options.forEach((code, v) -> rendered.put(code, OptionCatalog.render(code, v)));
         LeaseEvent e = event(kind, req, in, DhcpMessage.isZero(yiaddr) ? null : yiaddr, plan.matchedClass(),
                 plan.bootFile(), expires, rendered);
-        String log = kind.name().toLowerCase(java.util.Locale.ROOT) + " iface=" + in.interfaceName() + " peer="
+        Supplier<String> log = () -> kind.name().toLowerCase(java.util.Locale.ROOT) + " iface=" + in.interfaceName() + " peer="
                 + in.source().getAddress().getHostAddress()
                 + (req.relayed() ? " giaddr=" + req.giaddr().getHostAddress() : "") + " mac=" + req.mac()
                 + (DhcpMessage.isZero(yiaddr) ? "" : " ip=" + yiaddr.getHostAddress())

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -13,6 +14,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -127,8 +129,16 @@ public final class DhcpTransport {
             throw new ServiceStartException("DHCP needs the Linux epoll transport to tie its sockets to "
                     + iface.name() + " (SO_BINDTODEVICE); set lifecycle.io-transport: auto or epoll");
         }
-        Bootstrap b = deviceBootstrap(iface.name())
-                .handler(new RequestDecoder(iface, bootServerPort, handler));
+        Bootstrap b = deviceBootstrap(iface.name()).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                // Replies written while a read burst is handled (OFFERs), or by one task (a group commit's
+                // ACKs), leave with one flush: the epoll transport then sends them with one sendmmsg
+                // instead of a sendto each.
+                ch.pipeline().addLast(new FlushConsolidationHandler(READ_BURST, true),
+                        new RequestDecoder(iface, bootServerPort, handler));
+            }
+        });
         InetSocketAddress where = new InetSocketAddress(port);
         ChannelFuture f = b.bind(where).awaitUninterruptibly();
         if (!f.isSuccess()) {

@@ -105,6 +105,39 @@ class DhcpCodecTest {
     }
 
     @Test
+    void optionsThatExactlyFillTheMainAreaAreNotOverloaded() throws Exception {
+        // 548 bytes leave 307 for options before END: option 53 takes 3, then 182 and 122.
+        Map<Integer, Octets> exact = new LinkedHashMap<>();
+        exact.put(53, Octets.of((byte) 2));
+        exact.put(200, Octets.of(new byte[180]));
+        exact.put(201, Octets.of(new byte[120]));
+        DhcpCodec.Encoded fits = DhcpCodec.encode(reply(exact, "", ""), 548);
+        assertThat(fits.overload()).isZero();
+        assertThat(fits.bytes()).hasSize(548);
+        assertThat(fits.bytes()[547] & 0xff).isEqualTo(255);
+        assertThat(DhcpCodec.decode(fits.bytes()).options()).isEqualTo(exact);
+
+        // One byte more and option 201 moves to the file field.
+        Map<Integer, Octets> oneMore = new LinkedHashMap<>(exact);
+        oneMore.put(201, Octets.of(new byte[121]));
+        DhcpCodec.Encoded overloaded = DhcpCodec.encode(reply(oneMore, "", ""), 548);
+        assertThat(overloaded.overload()).isEqualTo(1);
+        assertThat(overloaded.dropped()).isEmpty();
+        assertThat(overloaded.bytes()[108] & 0xff).isEqualTo(201);
+        assertThat(DhcpCodec.decode(overloaded.bytes()).options()).isEqualTo(oneMore);
+    }
+
+    @Test
+    void emptyOptionsKeepTheirCodeAndZeroLength() throws Exception {
+        Map<Integer, Octets> options = new LinkedHashMap<>();
+        options.put(53, Octets.of((byte) 5));
+        options.put(80, Octets.EMPTY); // rapid commit (RFC 4039) has no value
+        byte[] wire = DhcpCodec.encode(reply(options, "", ""));
+        assertThat(Arrays.copyOfRange(wire, 240, 246)).isEqualTo(Hex.decode("35 01 05 50 00 ff"));
+        assertThat(DhcpCodec.decode(wire).options()).isEqualTo(options);
+    }
+
+    @Test
     void repliesArePaddedToTheBootpMinimum() {
         assertThat(DhcpCodec.encode(reply(Map.of(53, Octets.of((byte) 5)), "", ""))).hasSize(300);
     }
