@@ -247,7 +247,7 @@ PY
     echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
     echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."
-    echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN PERFDHCP_RCVBUF=$PERFDHCP_RCVBUF RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
+    echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN$([[ $LOADGEN == perfdhcp ]] && echo " PERFDHCP_RCVBUF=$PERFDHCP_RCVBUF") RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
     echo
     echo "Cells: completed 4-way exchanges per second (ACKs received / ${PERIOD} s; $GEN_NAME waits 1 s after the"
     echo "period for late replies), and in brackets the REQUESTs that got no ACK."

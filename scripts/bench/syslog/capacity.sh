@@ -6,6 +6,7 @@
 #   sudo scripts/bench/syslog/capacity.sh                      # QUOTA=20 RATE=250000 COUNT=750000 REPS=5
 #   JAVA_OPTS="-Xms96m -Xmx256m -Xmn64m -XX:+UseSerialGC" sudo scripts/bench/syslog/capacity.sh
 #   ONE_FILE=1 sudo scripts/bench/syslog/capacity.sh   # sparetire files all.log only, no recent ring: rsyslog's work
+#   SAME_FILES=1 sudo scripts/bench/syslog/capacity.sh  # rsyslog files per sender too (a dynafile), as sparetire does
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -48,6 +49,13 @@ module(load="imudp")
 input(type="imudp" address="127.0.0.1" port="$rs_port" rcvbufSize="8m")
 *.* action(type="omfile" file="$work/rs/all.log")
 CONF
+if [[ "${SAME_FILES:-0}" == 1 ]]; then
+  # sparetire's default filing: one file per sender address besides the combined one.
+  cat >>"$work/rs/rsyslog.conf" <<CONF
+template(name="per-sender" type="string" string="$work/rs/%fromhost-ip%.log")
+*.* action(type="omfile" dynaFile="per-sender")
+CONF
+fi
 taskset -c 1 rsyslogd -n -f "$work/rs/rsyslog.conf" -i "$work/rs/pid" >"$work/rs/out.log" 2>&1 &
 rs_pid=$!; pids+=("$rs_pid")
 for _ in $(seq 1 300); do grep -q READY "$work/st/out.log" 2>/dev/null && break; sleep 0.1; done

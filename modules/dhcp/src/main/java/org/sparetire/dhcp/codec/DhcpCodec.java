@@ -173,8 +173,8 @@ public final class DhcpCodec {
     }
 
     /**
-     * Options that do not all fit in the main area: those that do not go into {@code file} then {@code sname}
-     * (only when those fields are empty), and what fits nowhere is dropped.
+     * When the options do not all fit in the main area, the ones that do not fit go into {@code file}, then
+     * {@code sname} (only when those fields are empty), and what fits nowhere is dropped.
      */
     private static Encoded encodeOverloaded(DhcpMessage m, int mainCapacity) {
         List<Integer> dropped = new ArrayList<>();
