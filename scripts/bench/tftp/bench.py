@@ -18,6 +18,8 @@ MB = 1_000_000
 BIG = 64 * 1024 * 1024
 SMALL = 4 * 1024 * 1024
 LIMIT = 120
+# The block sizes of the curl lockstep rows; the warm-up downloads at each of them too.
+LOCKSTEP_BLKSIZES = (512, 1468, 8192, 65464)
 # The JVM options the launcher runs the appliance with (scripts/jvm-options), plus any for an experiment.
 JVM_FLAGS = open(os.path.join(REPO, "scripts", "jvm-options")).read().split() + os.environ.get("EXTRA_JVM_OPTIONS", "").split()
 
@@ -126,8 +128,8 @@ def run_inside(args):
     inbox = os.path.join(work, "inbox")
     # The clients' downloads go to tmpfs when there is one: writing 64 MiB per run to the disk leaves dirty
     # pages whose writeback competes with the next runs, and that noise is no server's doing.
-    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    out = tempfile.mkdtemp(prefix="sparetire-tftp-bench-out-", dir=shm) if shm else os.path.join(work, "out")
+    out_on_tmpfs = os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)
+    out = tempfile.mkdtemp(prefix="sparetire-tftp-bench-out-", dir="/dev/shm") if out_on_tmpfs else os.path.join(work, "out")
     for d in (root, inbox, out):
         os.makedirs(d, exist_ok=True)
         os.chmod(d, 0o777)
@@ -260,7 +262,7 @@ def run_inside(args):
 
     failures = {}
     # (row title, measure one run -> seconds | None on failure | "n/a", bytes per run, runs, windowed?)
-    plan = [("curl lockstep blksize %d (MB/s)" % b, curl_get(b), BIG, args.runs, False) for b in (512, 1468, 8192, 65464)]
+    plan = [("curl lockstep blksize %d (MB/s)" % b, curl_get(b), BIG, args.runs, False) for b in LOCKSTEP_BLKSIZES]
     plan += [("tftp-hpa lockstep 512 (MB/s)", hpa_get, BIG, args.runs, False),
              ("busybox lockstep 1468 (MB/s)", busybox_get, BIG, args.runs, False)]
     for w in (4, 8, 16, 64):
@@ -289,7 +291,7 @@ def run_inside(args):
             # Warmed at 1468 only, the first 64 KiB transfer takes a branch the compiled code never saw; that code
             # is thrown away, and a 64 MiB file at 64 KiB is only 1024 blocks, too few to compile it again
             # before the row ends, so the row measured the JVM's profiling tier rather than the server.
-            for b in (65464, 8192, 512, 1468, 1468):
+            for b in sorted((b for b in LOCKSTEP_BLKSIZES if b != 1468), reverse=True) + [1468, 1468]:
                 timed([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, s.url + "big.bin"])
         for title, measure, size, runs, windowed in plan:
             if not want(title):
@@ -321,7 +323,7 @@ def run_inside(args):
         for s in running:
             s.stop()
             s.log.close()
-        if out.startswith("/dev/shm/"):
+        if out_on_tmpfs:
             shutil.rmtree(out, ignore_errors=True)
     names = [s.name for s in servers]
     table = ["| test | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
@@ -338,7 +340,7 @@ def run_inside(args):
         "within each row, run after run, so load that drifts during the run treats them alike. Warm-up: one",
         "download per server at each lockstep blksize, then two at 1468; time to ready is the best of 3 starts;",
         "every download SHA-256 checked.",
-        "The clients write their downloads to %s." % ("tmpfs (/dev/shm), so no disk writeback adds noise" if out.startswith("/dev/shm/") else "the disk"),
+        "The clients write their downloads to %s." % ("tmpfs (/dev/shm), so no disk writeback adds noise" if out_on_tmpfs else "the disk"),
         "MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the second",
         "transfer inside one JVM (start-up excluded). `(lockstep)`: the server ignores windowsize.",
         "Servers: sparetire with `" + " ".join(JVM_FLAGS) + "`; tftpd-hpa `-B 65464`; atftpd `--maxthread 300`;",

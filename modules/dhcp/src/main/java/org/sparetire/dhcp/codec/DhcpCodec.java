@@ -70,7 +70,7 @@ public final class DhcpCodec {
             if ((overload & 2) != 0) {
                 walkOptions(buf, off, SNAME_OFFSET, SNAME_OFFSET + 64, options);
             }
-            options.remove(OptionCatalog.OVERLOAD);
+            options.remove(OptionCatalog.OVERLOAD); // an option 52 inside file or sname means nothing
         }
         Octets type = options.get(OptionCatalog.MESSAGE_TYPE);
         if (type != null && type.length() != 1) {
