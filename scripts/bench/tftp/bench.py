@@ -244,11 +244,15 @@ def run_inside(args):
                                        s.url + "small.bin"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                      for i in range(n)]
             fails = 0
+            # One deadline for the whole row: waiting LIMIT for each client in turn let a few hung clients
+            # (tftpd-hpa's, at 200) hold the row for LIMIT each, over 20 minutes in one run.
+            deadline = start + LIMIT
             for i, p in enumerate(procs):
                 try:
-                    rc = p.wait(LIMIT)
+                    rc = p.wait(max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     p.kill()
+                    p.wait()
                     rc = -1
                 f = os.path.join(out, "c%d.bin" % i)
                 if rc != 0 or not os.path.exists(f) or sha(f) != small_sha:
