@@ -20,6 +20,8 @@ SMALL = 4 * 1024 * 1024
 LIMIT = 120
 # The block sizes of the curl lockstep rows; the warm-up downloads at each of them too.
 LOCKSTEP_BLKSIZES = (512, 1468, 8192, 65464)
+# Blocks of each size the warm-up sends at least (20 downloads at 65464, 3 at 8192, one at 1468 or 512).
+WARMUP_BLOCKS = 20_000
 # The JVM options the launcher runs the appliance with (scripts/jvm-options), plus any for an experiment.
 JVM_FLAGS = open(os.path.join(REPO, "scripts", "jvm-options")).read().split() + os.environ.get("EXTRA_JVM_OPTIONS", "").split()
 
@@ -290,13 +292,15 @@ def run_inside(args):
                     s.stop()
             running.append(s)
             record("time to ready (ms)", s.name, "%.0f" % (min(readies) * 1000))
-            # Warm-up (page cache for everyone, JIT for the JVM): not counted. One download at every block size
-            # the rows use, then two at 1468: the JIT then compiles the send path with all of them in its profile.
-            # Warmed at 1468 only, the first 64 KiB transfer takes a branch the compiled code never saw; that code
-            # is thrown away, and a 64 MiB file at 64 KiB is only 1024 blocks, too few to compile it again
-            # before the row ends, so the row measured the JVM's profiling tier rather than the server.
+            # Warm-up (page cache for everyone, JIT for the JVM): not counted. Downloads at every block size the
+            # rows use, at least WARMUP_BLOCKS blocks of each, then two at 1468: the JIT then compiles the send
+            # path with all of them in its profile. Warmed at 1468 only, the first 64 KiB transfer takes a branch
+            # the compiled code never saw and that code is thrown away; and one 64 MiB file at 64 KiB is only
+            # 1024 blocks, too few for the JIT to finish compiling it again, so with one warm-up download per
+            # block size the 64 KiB row still measured the JVM's profiling tier rather than the server.
             for b in sorted((b for b in LOCKSTEP_BLKSIZES if b != 1468), reverse=True) + [1468, 1468]:
-                timed([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, s.url + "big.bin"])
+                for _ in range(max(1, -(-WARMUP_BLOCKS * b // BIG))):
+                    timed([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, s.url + "big.bin"])
         for title, measure, size, runs, windowed in plan:
             if not want(title):
                 continue
@@ -341,8 +345,9 @@ def run_inside(args):
             subprocess.run([java, "-version"], stderr=subprocess.PIPE).stderr.decode().split("\n")[0]),
         "Everything runs on loopback inside a private network namespace; 64 MiB random file (4 MiB for the",
         "concurrent rows), best of %d runs (3 for the concurrent rows); all four servers stay up and take turns" % args.runs,
-        "within each row, run after run, so load that drifts during the run treats them alike. Warm-up: one",
-        "download per server at each lockstep blksize, then two at 1468; time to ready is the best of 3 starts;",
+        "within each row, run after run, so load that drifts during the run treats them alike. Warm-up: downloads",
+        "of at least %d blocks per server at each lockstep blksize (20 files at 65464), then two at 1468; time" % WARMUP_BLOCKS,
+        "to ready is the best of 3 starts;",
         "every download SHA-256 checked.",
         "The clients write their downloads to %s." % ("tmpfs (/dev/shm), so no disk writeback adds noise" if out_on_tmpfs else "the disk"),
         "MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the second",
