@@ -20,10 +20,15 @@ SMALL = 4 * 1024 * 1024
 LIMIT = 120
 # The block sizes of the curl lockstep rows; the warm-up downloads at each of them too.
 LOCKSTEP_BLKSIZES = (512, 1468, 8192, 65464)
-# Blocks of each size the warm-up sends at least (20 downloads at 65464, 3 at 8192, one at 1468 or 512).
+# Blocks of each size the warm-up sends at least (see warmup_downloads: 20 files at 65464, 3 at 8192, 1 below).
 WARMUP_BLOCKS = 20_000
 # The JVM options the launcher runs the appliance with (scripts/jvm-options), plus any for an experiment.
 JVM_FLAGS = open(os.path.join(REPO, "scripts", "jvm-options")).read().split() + os.environ.get("EXTRA_JVM_OPTIONS", "").split()
+
+
+def warmup_downloads(blksize):
+    """Downloads of the big file that send at least WARMUP_BLOCKS blocks of this size."""
+    return max(1, -(-WARMUP_BLOCKS * blksize // BIG))
 
 
 def sh(cmd, **kw):
@@ -299,7 +304,7 @@ def run_inside(args):
             # 1024 blocks, too few for the JIT to finish compiling it again, so with one warm-up download per
             # block size the 64 KiB row still measured the JVM's profiling tier rather than the server.
             for b in sorted((b for b in LOCKSTEP_BLKSIZES if b != 1468), reverse=True) + [1468, 1468]:
-                for _ in range(max(1, -(-WARMUP_BLOCKS * b // BIG))):
+                for _ in range(warmup_downloads(b)):
                     timed([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, s.url + "big.bin"])
         for title, measure, size, runs, windowed in plan:
             if not want(title):
@@ -346,7 +351,8 @@ def run_inside(args):
         "Everything runs on loopback inside a private network namespace; 64 MiB random file (4 MiB for the",
         "concurrent rows), best of %d runs (3 for the concurrent rows); all four servers stay up and take turns" % args.runs,
         "within each row, run after run, so load that drifts during the run treats them alike. Warm-up: downloads",
-        "of at least %d blocks per server at each lockstep blksize (20 files at 65464), then two at 1468." % WARMUP_BLOCKS,
+        "of at least %d blocks per server at each lockstep blksize (%d files at 65464), then two at 1468." % (
+            WARMUP_BLOCKS, warmup_downloads(65464)),
         "Time to ready is the best of 3 starts; every download SHA-256 checked.",
         "The clients write their downloads to %s." % ("tmpfs (/dev/shm), so no disk writeback adds noise" if out_on_tmpfs else "the disk"),
         "MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the second",

@@ -67,8 +67,8 @@ final class TransferContext {
      * A window of blocks up to this size is answered within a wake-up's time by a fast peer, so polling for
      * its ACK pays; a bigger window keeps the peer busy for longer (atftp with windowsize 8 at 1468 went from
      * about 155 to 133 MB/s with polling). A single lockstep block is polled for whatever its size: the
-     * peer answers as soon as it has written it, and for 64 KiB blocks polling took curl from a median of
-     * about 606 to 853 MB/s (scripts/bench/tftp/bench.py, 2 cores, clients writing to tmpfs).
+     * peer answers as soon as it has written it, and for 64 KiB blocks polling took curl's median from 606
+     * to 687 MB/s (20 downloads each, 2 cores, clients writing to tmpfs; see docs/benchmarks.md, TFTP).
      */
     static final int REPLY_POLL_MAX_WINDOW_BYTES = 16 * 1024;
     /**
