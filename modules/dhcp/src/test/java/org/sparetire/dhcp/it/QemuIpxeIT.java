@@ -155,13 +155,14 @@ class QemuIpxeIT {
                 try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), config);
                      PeerProgram.Background vm = srv.start(dir.resolve("console.log"), qemu(false, "tap0").toArray(String[]::new))) {
                     assertThat(server.proxyPort()).isEqualTo(4011);
-                    Pattern second = Pattern.compile("sparetire-second-ok 10\\.77\\.0\\.1(5[0-9]|60)");
+                    String dnsmasqAddress = "10\\.77\\.0\\.1(5[0-9]|60)"; // its --dhcp-range above
+                    Pattern second = Pattern.compile("sparetire-second-ok " + dnsmasqAddress);
                     String console = awaitConsole(vm, second, Duration.ofSeconds(120));
                     assertThat(console).as(console + "\nserver:\n" + server.output() + "\ndnsmasq:\n" + dnsmasq.output())
                             .containsPattern(second);
                     assertThat(server.output()).contains("EVENT PROXY_OFFERED mac=52:54:00:12:34:56 ip=- class=ipxe file=boot.ipxe")
                             .doesNotContain("EVENT ACKED");
-                    assertThat(dnsmasq.output()).containsPattern("DHCPACK\\(vdns\\) 10\\.77\\.0\\.1(5[0-9]|60)").contains("boot.ipxe")
+                    assertThat(dnsmasq.output()).containsPattern("DHCPACK\\(vdns\\) " + dnsmasqAddress).contains("boot.ipxe")
                             .contains("second.ipxe");
                 }
             }
