@@ -17,6 +17,7 @@ import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.syslog.policy.RotationPolicy;
+import org.sparetire.syslog.store.DatagramQueues;
 import org.sparetire.syslog.store.Intake;
 import org.sparetire.syslog.store.LogStore;
 import org.sparetire.syslog.store.RecentMessages;
@@ -46,6 +47,7 @@ public final class SyslogService implements Service<SyslogConfig> {
     private volatile RecentMessages recent;
     private StoreWriter writer;
     private Intake intake;
+    private DatagramQueues udpQueues;
     private volatile UdpListener udp;
     private volatile TcpListener tcp;
     private volatile List<Forwarder> forwarders = List.of();
@@ -65,8 +67,9 @@ public final class SyslogService implements Service<SyslogConfig> {
         state = ServiceState.STARTING;
         try {
             recent = new RecentMessages(config.recentPerDevice(), RECENT_DEVICES);
+            udpQueues = new DatagramQueues(config.queue());
             writer = newWriter(config, recent, null);
-            intake = new Intake(config, context.clock(), counters, writer);
+            intake = new Intake(config, context.clock(), counters, writer, udpQueues);
             if (config.enabled()) {
                 udp = UdpListener.bind(context.net(), udpAddress(config), config.udp().receiveBuffer(), intake);
                 if (config.tcp().enabled()) {
@@ -105,7 +108,8 @@ public final class SyslogService implements Service<SyslogConfig> {
             throw new ServiceStartException("cannot write to syslog.directory " + dir + ": " + e.getMessage()
                     + " (create it, fix its permissions, or set syslog.directory)", e);
         }
-        return new StoreWriter(c.queue(), store, c.truncationMarker(), counters, context.events(), ring, predecessor);
+        return new StoreWriter(c.queue(), store, c.truncationMarker(), counters, context.events(), ring, udpQueues,
+                predecessor);
     }
 
     private void forward(org.sparetire.syslog.store.Received r) {

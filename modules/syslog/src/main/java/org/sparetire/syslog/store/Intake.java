@@ -32,12 +32,16 @@ public final class Intake {
     private final SyslogCounters counters;
     private volatile Rules rules;
     private volatile StoreWriter writer;
+    private final DatagramQueues udpQueues;
     private final Set<InetAddress> deniedLogged = ConcurrentHashMap.newKeySet();
 
-    public Intake(SyslogConfig config, Clock clock, SyslogCounters counters, StoreWriter writer) {
+    /** @param udpQueues where UDP sockets leave their datagrams for the writer, which drains the same queues */
+    public Intake(SyslogConfig config, Clock clock, SyslogCounters counters, StoreWriter writer,
+                  DatagramQueues udpQueues) {
         this.clock = clock;
         this.counters = counters;
         this.writer = writer;
+        this.udpQueues = udpQueues;
         apply(config);
     }
 
@@ -49,6 +53,7 @@ public final class Intake {
                 : new RateLimiter(config.rateLimit().perSecond(), config.rateLimit().burst(), 65_536);
         rules = new Rules(new SenderAllowlist(config.allow()), limiter, config.maxMessage(),
                 config.rateLimit().perSecond());
+        udpQueues.resize(config.queue());
         deniedLogged.clear();
     }
 
@@ -70,21 +75,24 @@ public final class Intake {
         return ok;
     }
 
-    /**
-     * One datagram: admitted, parsed and queued, or dropped and counted (a full queue included: a UDP
-     * sender cannot be told to wait).
-     *
-     * @return false when it was dropped (denied, rate-limited, queue full)
-     */
-    public boolean accept(InetSocketAddress sender, String transport, byte[] data, int off, int len,
-                          boolean alreadyTruncated, boolean checkAllowlist) {
-        Received r = admit(sender, transport, data, off, len, alreadyTruncated, checkAllowlist, clock.now());
-        return r != null && writer.offer(r);
+    /** A queue for one UDP socket: {@link #admitDatagram}, then reserve, copy and commit; close it with the socket. */
+    public DatagramQueue openQueue() {
+        return udpQueues.open();
     }
 
-    /** A burst of datagrams read in one wakeup: queued together, what does not fit is dropped and counted. */
-    public void queue(java.util.List<Received> batch) {
-        writer.offerBatch(batch);
+    /**
+     * Allowlist, rate limit and truncation for one datagram, which the caller then puts into its queue for the
+     * writer to parse.
+     *
+     * @return how many of its bytes to keep, or -1 when it was denied or rate-limited (and counted)
+     */
+    public int admitDatagram(InetSocketAddress sender, int length) {
+        return admitted(sender, length, false, true);
+    }
+
+    /** The datagram's queue was full: counted as dropped, since a UDP sender cannot be told to wait. */
+    public void queueFull() {
+        counters.queueFull.increment();
     }
 
     /** For TCP: how many messages the writer takes from a stream now. */
@@ -107,11 +115,22 @@ public final class Intake {
      */
     public Received admit(InetSocketAddress sender, String transport, byte[] data, int off, int len,
                           boolean alreadyTruncated, boolean checkAllowlist, Instant receivedAt) {
+        int kept = admitted(sender, len, alreadyTruncated, checkAllowlist);
+        if (kept < 0) {
+            return null;
+        }
+        SyslogMessage m = SyslogParser.parse(data, off, kept, receivedAt);
+        byte[] raw = off == 0 && kept == data.length ? data : Arrays.copyOfRange(data, off, off + kept);
+        return new Received(receivedAt, sender, transport, m, raw, alreadyTruncated || kept < len);
+    }
+
+    /** Counts the message; returns the length to keep ({@code syslog.max-message}), or -1 when it is dropped. */
+    private int admitted(InetSocketAddress sender, int len, boolean alreadyTruncated, boolean checkAllowlist) {
         counters.received.increment();
         Rules r = rules;
         if (checkAllowlist && !r.allowlist.allows(sender.getAddress())) {
             denied(sender);
-            return null;
+            return -1;
         }
         if (r.limiter != null) {
             RateLimiter.Verdict v = r.limiter.admit(sender.getAddress(), clock.nanoTime());
@@ -121,20 +140,14 @@ public final class Intake {
                     log.warn("syslog rate limit: dropping messages from {} above {}/s (counted in rate-limited)",
                             Addresses.format(sender), r.perSecond);
                 }
-                return null;
+                return -1;
             }
         }
-        boolean truncated = alreadyTruncated;
-        if (len > r.maxMessage) {
-            len = r.maxMessage;
-            truncated = true;
-        }
-        if (truncated) {
+        int kept = Math.min(len, r.maxMessage);
+        if (alreadyTruncated || kept < len) {
             counters.truncated.increment();
         }
-        SyslogMessage m = SyslogParser.parse(data, off, len, receivedAt);
-        byte[] raw = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
-        return new Received(receivedAt, sender, transport, m, raw, truncated);
+        return kept;
     }
 
     private void denied(InetSocketAddress sender) {

@@ -1,6 +1,9 @@
 package org.sparetire.syslog.store;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,35 +14,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.SyslogReceived;
+import org.sparetire.syslog.codec.SyslogMessage;
+import org.sparetire.syslog.codec.SyslogParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that files messages. Event loops hand messages over through a bounded queue and never
- * wait: a slow disk must not make the kernel drop datagrams, and when even the queue is full the message
- * is counted as dropped. Buffers are flushed when the queue runs dry (at most every 100 ms) and at least
- * once a second under sustained load; stopping drains the queue and flushes everything. Flush pacing is
- * real time (System.nanoTime), as the thread itself is.
+ * The one thread that files messages. UDP event loops hand datagrams over as bytes in their
+ * {@link DatagramQueue}s, parsed here; TCP readers hand parsed frames over in batches. Event loops never wait: a
+ * slow disk must not make the kernel drop datagrams, and when even its queue is full a datagram is counted as
+ * dropped (a TCP reader stops reading instead). Buffers are flushed when the queues run dry (at most every
+ * 100 ms) and at least once a second under sustained load; stopping drains the queues and flushes everything.
+ * Flush pacing is real time (System.nanoTime), as the thread itself is.
  */
 public final class StoreWriter {
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
     private static final long IDLE_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int BATCH = 64;
+    /** Datagrams taken from each UDP queue per turn, so TCP batches and the flush clock get their turn too. */
+    private static final int UDP_BATCH = 4096;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** Batches as the event loops read them (one per epoll wakeup), so the hand-off costs one lock per burst. */
+    /** TCP frames in batches as the event loops read them, so the hand-off costs one lock per read. */
     private final LinkedBlockingQueue<List<Received>> queue = new LinkedBlockingQueue<>();
     /** Messages queued, for the bound; event loops may overshoot it by one batch each, never more. */
     private final AtomicInteger pending = new AtomicInteger();
     private final int capacity;
-    /** Received bytes queued: 262,144 small messages fit easily, a flood of 64 KiB datagrams does not. */
+    /** Received bytes queued: 16,384 small frames fit easily, as many 64 KiB frames do not. */
     private final AtomicLong pendingBytes = new AtomicLong();
     static final long MAX_QUEUED_BYTES = 64L << 20;
     /**
      * TCP senders wait when the writer is behind (their window fills), so they need only enough queue to
-     * keep the writer busy. Stopping them early keeps the rest of the queue for UDP bursts, which cannot
-     * wait, and keeps parsed messages from filling the heap.
+     * keep the writer busy. Stopping them early keeps parsed messages from filling the heap, which the UDP
+     * queues and the collector need.
      */
     static final int STREAM_QUEUE_LIMIT = 16_384;
     private final LogStore store;
@@ -49,6 +57,8 @@ public final class StoreWriter {
     private final RecentMessages recent;
     private final Thread thread;
     private final LineFormat format = new LineFormat();
+    private final DatagramQueues udpQueues;
+    private final DatagramQueue.Sink datagrams = this::fileDatagram;
     private volatile Consumer<Received> forwarding = r -> { };
     private volatile boolean stopping;
     private final StoreWriter predecessor;
@@ -58,8 +68,9 @@ public final class StoreWriter {
      *                    touching the files, so lines never interleave and rotation never races
      */
     public StoreWriter(int capacity, LogStore store, String truncationMarker, SyslogCounters counters, EventBus events,
-                       RecentMessages recent, StoreWriter predecessor) {
+                       RecentMessages recent, DatagramQueues udpQueues, StoreWriter predecessor) {
         this.capacity = capacity;
+        this.udpQueues = udpQueues;
         this.store = store;
         this.truncationMarker = truncationMarker;
         this.counters = counters;
@@ -78,42 +89,12 @@ public final class StoreWriter {
         this.forwarding = forwarding;
     }
 
-    /** Never blocks: an event loop calls this. */
-    public boolean offer(Received r) {
-        return offerBatch(List.of(r)) == 1;
-    }
-
-    /** Never blocks: queues what fits, counts the rest as dropped; returns how many were queued. */
-    public int offerBatch(List<Received> batch) {
-        int room = room();
-        long bytesRoom = MAX_QUEUED_BYTES - pendingBytes.get();
-        int n = 0;
-        long bytes = 0;
-        while (n < batch.size() && n < room) {
-            long size = batch.get(n).raw().length;
-            if (bytes + size > bytesRoom) {
-                break;
-            }
-            bytes += size;
-            n++;
-        }
-        if (n < batch.size()) {
-            counters.queueFull.add(batch.size() - n);
-        }
-        if (n > 0) {
-            enqueue(n == batch.size() ? batch : batch.subList(0, n), bytes);
-        }
-        return n;
-    }
-
-    /** Room left in the queue. */
-    public int room() {
-        return pendingBytes.get() >= MAX_QUEUED_BYTES ? 0 : Math.max(0, capacity - pending.get());
-    }
-
-    /** Room for TCP: no more than this, so TCP never has to drop. */
+    /** Frames TCP may queue now: no more than this, so TCP never has to drop. */
     public int streamRoom() {
-        return Math.min(room(), Math.max(0, Math.min(capacity, STREAM_QUEUE_LIMIT) - pending.get()));
+        if (pendingBytes.get() >= MAX_QUEUED_BYTES) {
+            return 0;
+        }
+        return Math.max(0, Math.min(capacity, STREAM_QUEUE_LIMIT) - pending.get());
     }
 
     /** For TCP after checking {@link #streamRoom()}: queues the batch whole (another reader may overshoot by a batch). */
@@ -137,8 +118,9 @@ public final class StoreWriter {
         return bytes;
     }
 
+    /** Messages waiting: TCP batches and UDP datagrams. */
     public int queued() {
-        return pending.get();
+        return pending.get() + udpQueues.pending();
     }
 
     private void run() {
@@ -150,7 +132,8 @@ public final class StoreWriter {
         boolean dirty = false;
         try {
             while (true) {
-                if (queue.drainTo(batch, BATCH) == 0) {
+                int fromUdp = udpQueues.drain(UDP_BATCH, datagrams);
+                if (queue.drainTo(batch, BATCH) == 0 && fromUdp == 0) {
                     if (stopping) {
                         break;
                     }
@@ -190,6 +173,9 @@ public final class StoreWriter {
                 }
                 release(b);
             }
+            while (udpQueues.drain(UDP_BATCH, datagrams) > 0) {
+                // until every UDP queue is empty
+            }
         } finally {
             store.close();
         }
@@ -198,6 +184,13 @@ public final class StoreWriter {
     private void release(List<Received> b) {
         pendingBytes.addAndGet(-bytesOf(b));
         pending.addAndGet(-b.size());
+    }
+
+    /** A datagram from a UDP queue: parsed here, off the event loop, then filed like any other message. */
+    private void fileDatagram(Instant at, InetSocketAddress sender, byte[] data, int offset, int length,
+                              boolean truncated) {
+        SyslogMessage m = SyslogParser.parse(data, offset, length, at);
+        file(new Received(at, sender, "udp", m, Arrays.copyOfRange(data, offset, offset + length), truncated));
     }
 
     private void file(Received r) {

@@ -12,22 +12,21 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.BindFailures;
 import org.sparetire.core.net.LinuxSocketOptions;
 import org.sparetire.core.net.NetRuntime;
 import org.sparetire.syslog.SyslogConfig;
+import org.sparetire.syslog.store.DatagramQueue;
 import org.sparetire.syslog.store.Intake;
-import org.sparetire.syslog.store.Received;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The UDP socket (RFC 5426). Each datagram is one message: it is copied out of Netty's buffer, parsed
- * and queued on the event loop that read it, so the socket is drained as fast as the kernel fills it.
+ * The UDP socket (RFC 5426). Each datagram is one message: the event loop that read it checks it against the
+ * allowlist and rate limit and copies it into the socket's queue for the writer, so the socket is drained as fast
+ * as the kernel fills it.
  */
 public final class UdpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
@@ -46,12 +45,13 @@ public final class UdpListener implements AutoCloseable {
 
     public static UdpListener bind(NetRuntime net, InetSocketAddress address, long receiveBuffer, Intake intake)
             throws ServiceStartException {
+        Handler handler = new Handler(intake);
         Bootstrap b = new Bootstrap().group(net.group()).channelFactory(net.datagramChannelFor(address.getAddress()))
                 .option(ChannelOption.SO_RCVBUF, (int) receiveBuffer)
                 // One buffer must hold the largest datagram (64 KiB).
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(SyslogConfig.MAX_UDP_PAYLOAD).maxMessagesPerRead(64))
-                .handler(new Handler(intake));  // one per channel: it holds the current burst
+                .handler(handler);  // one per channel: it owns the channel's queue
         if (EpollDatagramChannel.class.isAssignableFrom(net.datagramChannel())) {
             // recvmmsg: one system call fetches up to BATCH datagrams, each in its own 64 KiB slot so that even
             // the largest is never cut. Epoll hands each datagram to the pipeline before reading again, so
@@ -66,6 +66,7 @@ public final class UdpListener implements AutoCloseable {
         try {
             ch = b.bind(address).sync().channel();
         } catch (Exception e) {
+            handler.queue.close();
             throw new ServiceStartException(BindFailures.describe(address, "syslog.udp.port", e), e);
         }
         UdpListener listener = new UdpListener(ch);
@@ -107,46 +108,51 @@ public final class UdpListener implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    /** Parses each datagram as it is read and queues the whole burst when the read loop ends. */
+    /**
+     * Admits each datagram and copies it straight from the receive buffer into the socket's queue; the writer
+     * parses it. Nothing per datagram outlives the read, so the collector has nothing to copy when it runs.
+     */
     static final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Intake intake;
-        private List<Received> burst = new ArrayList<>();
+        private final DatagramQueue queue;
         /** One receive time per read burst: the clock costs as much as parsing a short message. */
         private Instant burstTime;
 
         Handler(Intake intake) {
             this.intake = intake;
+            this.queue = intake.openQueue();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf buf = packet.content();
-            byte[] data = new byte[buf.readableBytes()];
-            buf.readBytes(data);
+            int length = buf.readableBytes();
+            int kept = intake.admitDatagram(packet.sender(), length);
+            if (kept < 0) {
+                return;
+            }
             if (burstTime == null) {
                 burstTime = intake.now();
             }
-            Received r = intake.admit(packet.sender(), "udp", data, 0, data.length, false, true, burstTime);
-            if (r != null) {
-                burst.add(r);
-                if (burst.size() >= 256) {
-                    flush();
-                }
+            int at = queue.reserve(burstTime, packet.sender(), kept, kept < length);
+            if (at < 0) {
+                intake.queueFull();
+                return;
             }
+            buf.getBytes(buf.readerIndex(), queue.array(), at, kept);
+            queue.commit();
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            flush();
+            burstTime = null;
             ctx.fireChannelReadComplete();
         }
 
-        private void flush() {
-            burstTime = null;
-            if (!burst.isEmpty()) {
-                intake.queue(burst);
-                burst = new ArrayList<>();
-            }
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            queue.close(); // the writer files what is left, then forgets the queue
+            super.channelInactive(ctx);
         }
 
         @Override
