@@ -6,6 +6,16 @@ public final class Priority {
             "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
             "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
     private static final String[] SEVERITIES = {"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
+    /** Every label once: the writer asks for one per line, and joining two strings each time showed in profiles. */
+    private static final String[] LABELS = new String[FACILITIES.length * SEVERITIES.length];
+
+    static {
+        for (int f = 0; f < FACILITIES.length; f++) {
+            for (int s = 0; s < SEVERITIES.length; s++) {
+                LABELS[f * SEVERITIES.length + s] = FACILITIES[f] + "." + SEVERITIES[s];
+            }
+        }
+    }
 
     private Priority() {
     }
@@ -20,6 +30,12 @@ public final class Priority {
 
     /** {@code local7.notice}, or {@code -} for a message without priority. */
     public static String label(int facility, int severity) {
-        return facility < 0 ? "-" : facilityName(facility) + "." + severityName(severity);
+        if (facility < 0) {
+            return "-";
+        }
+        if (facility < FACILITIES.length && severity >= 0 && severity < SEVERITIES.length) {
+            return LABELS[facility * SEVERITIES.length + severity];
+        }
+        return facilityName(facility) + "." + severityName(severity);
     }
 }

@@ -78,10 +78,12 @@ public final class Rfc3164Parser {
                 p = s.end;
             }
         }
+        Tag afterHostname = null;
         if (timestamp != null && hostname == null) {
             int sp = text.indexOf(' ', p);
             String candidate = sp < 0 ? null : text.substring(p, sp);
-            if (candidate != null && looksLikeHostname(candidate, text, sp + 1)) {
+            afterHostname = sp < 0 ? null : tagAt(text, sp + 1);
+            if (candidate != null && looksLikeHostname(candidate, afterHostname)) {
                 hostname = candidate;
                 p = sp + 1;
                 while (p < n && text.charAt(p) == ' ') {
@@ -91,7 +93,8 @@ public final class Rfc3164Parser {
         }
         String app = null;
         String procId = null;
-        Tag tag = tagAt(text, p);
+        // The tag after a hostname was read already, when it decided that the word before it is a hostname.
+        Tag tag = afterHostname != null && afterHostname.start == p ? afterHostname : tagAt(text, p);
         if (tag != null) {
             app = tag.name;
             procId = tag.pid == null || tag.pid.isEmpty() ? null : tag.pid;
@@ -109,7 +112,7 @@ public final class Rfc3164Parser {
         return c >= '0' && c <= '9';
     }
 
-    private record Tag(String name, String pid, int end) {
+    private record Tag(int start, String name, String pid, int end) {
     }
 
     /**
@@ -152,7 +155,7 @@ public final class Rfc3164Parser {
         while (i < n && t.charAt(i) == ' ') {
             i++;
         }
-        return new Tag(t.substring(p, nameEnd), pid, i);
+        return new Tag(p, t.substring(p, nameEnd), pid, i);
     }
 
     private static boolean hostnameChars(String s) {
@@ -189,11 +192,12 @@ public final class Rfc3164Parser {
         return parts == 3 && digits > 0;
     }
 
-    private static boolean looksLikeHostname(String candidate, String text, int next) {
+    /** @param tag the tag right after the candidate and one space, or null */
+    private static boolean looksLikeHostname(String candidate, Tag tag) {
         if (candidate.endsWith(":") || !hostnameChars(candidate)) {
             return false;
         }
-        if (tagAt(text, next) != null) {
+        if (tag != null) {
             return true;
         }
         if (ipv4(candidate) || candidate.indexOf(':') > 0) {
@@ -248,9 +252,11 @@ public final class Rfc3164Parser {
                 // day in the future (a Dec 31 message received on Jan 1 belongs to last year).
                 int year = java.time.LocalDate.ofEpochDay(Math.floorDiv(receivedAt.getEpochSecond(), 86_400)).getYear();
                 t = LocalDateTime.of(year, month, day, m.hour, m.minute, m.second, m.nanos);
-                if (t.toInstant(zone).isAfter(receivedAt.plusSeconds(86_400))) {
-                    t = t.withYear(year - 1);
+                Instant at = t.toInstant(zone);
+                if (at.isAfter(receivedAt.plusSeconds(86_400))) {
+                    at = t.withYear(year - 1).toInstant(zone);
                 }
+                return new Stamp(at, m.end);
             }
             return new Stamp(t.toInstant(zone), m.end);
         } catch (DateTimeException e) {
