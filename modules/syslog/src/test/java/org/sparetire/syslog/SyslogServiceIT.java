@@ -48,6 +48,25 @@ class SyslogServiceIT {
     }
 
     @Test
+    void aSocketLeftAloneAfterAShortBurstStillTakesEveryLaterDatagram() throws Exception {
+        // After a read that empties the socket, the event loop stops reading for up to 1 ms. Datagrams sent
+        // right after, in that pause and later, must all be read when it ends.
+        try (Collector c = new Collector(dir, "")) {
+            c.sendUdp("<13>first");
+            c.awaitLines("127.0.0.1.log", 1);
+            for (int i = 0; i < 30; i++) {
+                c.sendUdp("<13>single " + i);
+                if (i % 3 == 0) {
+                    Thread.sleep(i % 2);
+                }
+            }
+            List<String> lines = c.awaitLines("127.0.0.1.log", 31);
+            assertThat(lines).hasSize(31);
+            assertThat(lines.get(30)).endsWith(" single 29");
+        }
+    }
+
+    @Test
     void ipv6AndDatagramsUpTo64KiBWithTruncationMarker() throws Exception {
         try (Collector c = new Collector(dir, "bind: \"::1\"\nmax-message: 1KiB\ntruncation-marker: ' <cut>'")) {
             assertThat(c.service.health().endpoints().get(0).address().getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
