@@ -200,9 +200,9 @@ class DatagramQueueTest {
         assertThat(queues.pending()).isZero();
 
         assertThat(DatagramQueues.bytesFor(1024)).isEqualTo(1 << 20);
-        assertThat(DatagramQueues.bytesFor(100_000)).isEqualTo(25_600_000);
-        assertThat(DatagramQueues.bytesFor(262_144)).isEqualTo(64 << 20);
-        assertThat(DatagramQueues.bytesFor(16_777_216)).isEqualTo(64 << 20);
+        assertThat(DatagramQueues.bytesFor(100_000)).isEqualTo(12_800_000);
+        assertThat(DatagramQueues.bytesFor(262_144)).isEqualTo(32 << 20);
+        assertThat(DatagramQueues.bytesFor(16_777_216)).isEqualTo(32 << 20);
     }
 
     private static byte[] bytes(String s) {
