@@ -134,12 +134,13 @@ for ((w = 1; w <= 4; w++)); do
 done
 
 # Each cell is the best of $repeat runs (lowest loss, then highest achieved rate), the two collectors
-# alternating, because other work on a shared machine can stall either one for a moment.
+# alternating, because other work on a shared machine can stall either one for a moment; beside it the
+# worst run's loss and how many runs lost nothing.
 rows=()
 for rate in $rates; do
   n=$((rate * per_rate))
   line="| $rate | $n"
-  declare -A best_got=() best_loss=() best_rate=() worst_loss=()
+  declare -A best_got=() best_loss=() best_rate=() worst_loss=() lossless=([st]=0 [rs]=0)
   for ((rep = 1; rep <= repeat; rep++)); do
     for who in st rs; do
       if [[ $who == st ]]; then port=$st_udp; file=$st_file; else port=$rs_udp; file=$rs_file; fi
@@ -150,6 +151,7 @@ for rate in $rates; do
       loss=$(python3 -c "print(f'{100*($n-$got)/$n:.2f}')")
       actual=$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$sent")
       echo "udp $who offered=$rate run=$rep achieved=$actual sent=$n written=$got loss=${loss}%"
+      [[ $got -ge $n ]] && lossless[$who]=$((lossless[$who] + 1))
       if [[ -z "${worst_loss[$who]:-}" ]] || python3 -c "import sys; sys.exit(0 if $loss > ${worst_loss[$who]} else 1)"; then
         worst_loss[$who]=$loss
       fi
@@ -159,9 +161,9 @@ for rate in $rates; do
     done
   done
   for who in st rs; do
-    line+=" | ${best_rate[$who]} | ${best_got[$who]} | ${best_loss[$who]} % (worst ${worst_loss[$who]} %)"
+    line+=" | ${best_rate[$who]} | ${best_got[$who]} | ${best_loss[$who]} % (worst ${worst_loss[$who]} %, ${lossless[$who]} of $repeat lossless)"
   done
-  unset best_got best_loss best_rate worst_loss
+  unset best_got best_loss best_rate worst_loss lossless
   rows+=("$line |")
 done
 
@@ -211,8 +213,8 @@ table="$work/table.md"
   echo "The machine is shared: load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg). Rates are offered"
   echo "rates; \"achieved\" is what the generator managed while that collector ran (it slows down when starved of"
   echo "CPU), so compare the two collectors row by row. Each cell is the best of $repeat runs, the collectors"
-  echo "alternating (lowest loss, then highest achieved rate; TCP: highest rate); the worst run's loss is"
-  echo "shown beside it."
+  echo "alternating (lowest loss, then highest achieved rate; TCP: highest rate); the worst run's loss and"
+  echo "how many of the runs lost nothing are shown beside it."
   echo
   echo "| offered UDP msgs/s | sent | achieved → sparetire | sparetire written | sparetire loss | achieved → rsyslog | rsyslog written | rsyslog loss |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
