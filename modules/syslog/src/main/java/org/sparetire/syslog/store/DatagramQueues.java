@@ -12,8 +12,8 @@ public final class DatagramQueues {
     /**
      * About a second at 200,000 typical datagrams/s (150-200 bytes each with the header), to ride out a disk
      * stalled by write-back; a flood of 64 KiB datagrams cannot take more of the heap. A backlog's chunks stay
-     * for reuse, so this is also what a flood adds to the resident memory for good: 64 MiB took the benchmark's
-     * peak from 218 to 291 MiB when the generator offered more than the collector could file.
+     * for reuse, so this is also what a flood adds to the resident memory for good: offered 600k msgs/s, more
+     * than it could file, the benchmark's collector peaked at 291 MiB resident with 64 MiB here, 270 with 32.
      */
     static final long MAX_BYTES = 32 << 20;
     /** Bytes per message of {@code syslog.queue}: 32 MiB for the default 262,144. */

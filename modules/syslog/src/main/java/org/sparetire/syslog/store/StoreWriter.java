@@ -3,8 +3,8 @@ package org.sparetire.syslog.store;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.SyslogReceived;
+import org.sparetire.core.net.Addresses;
+import org.sparetire.syslog.codec.RawMessage;
 import org.sparetire.syslog.codec.SyslogMessage;
 import org.sparetire.syslog.codec.SyslogParser;
+import org.sparetire.syslog.codec.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +64,7 @@ public final class StoreWriter {
     private final DatagramQueue.Sink datagrams = this::fileDatagram;
     private volatile Consumer<Received> forwarding = r -> { };
     private volatile boolean stopping;
+    private boolean parserFailureLogged;
     private final StoreWriter predecessor;
 
     /**
@@ -189,7 +193,18 @@ public final class StoreWriter {
     /** A datagram from a UDP queue: parsed here, off the event loop, then filed like any other message. */
     private void fileDatagram(Instant at, InetSocketAddress sender, byte[] data, int offset, int length,
                               boolean truncated) {
-        SyslogMessage m = SyslogParser.parse(data, offset, length, at);
+        SyslogMessage m;
+        try {
+            m = SyslogParser.parse(data, offset, length, at);
+        } catch (RuntimeException e) {
+            // A parser bug must not stop the one thread that files everything: the datagram is kept raw.
+            if (!parserFailureLogged) {
+                parserFailureLogged = true;
+                log.warn("syslog: parsing a datagram from {} failed ({}); filed raw, as any later such will be",
+                        Addresses.format(sender), e.toString());
+            }
+            m = RawMessage.of(Text.decode(data, offset, length));
+        }
         file(new Received(at, sender, "udp", m, Arrays.copyOfRange(data, offset, offset + length), truncated));
     }
 
