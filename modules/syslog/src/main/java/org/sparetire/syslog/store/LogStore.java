@@ -86,7 +86,9 @@ public final class LogStore implements AutoCloseable {
     public void append(Received r, byte[] line, int length) {
         String device = mode == DeviceFiles.ADDRESS ? addressName(r.sender().getAddress())
                 : DeviceNaming.name(mode, r.sender().getAddress(), r.message().hostname());
-        Instant now = clock.now();
+        // The line's own receive time (from the same clock) ages the file: it is what the file's first line
+        // says after a restart, and reading the clock again for every line cost 2 % of the collector's CPU.
+        Instant now = r.at();
         if (device != null) {
             write(device, line, length, now);
         }
@@ -263,25 +265,31 @@ public final class LogStore implements AutoCloseable {
             this.channel = channel;
             this.written = size;
             this.oldest = oldest;
+            buffer.limit(BUFFER - (int) (size % BUFFER));
         }
 
         long size() {
             return written + buffer.position();
         }
 
+        /**
+         * Fills the buffer to the next multiple of {@link #BUFFER} in the file, splitting a line across two writes
+         * if it must (as rsyslog's omfile does): whole-block writes spare the kernel zeroing the part of each new
+         * page cache page that an unaligned write leaves uncovered.
+         */
         void append(byte[] line, int length, Instant now) throws IOException {
             if (oldest == null) {
                 oldest = now;
             }
-            if (buffer.remaining() < length) {
-                flush();
+            int done = 0;
+            while (done < length) {
+                int n = Math.min(buffer.remaining(), length - done);
+                buffer.put(line, done, n);
+                done += n;
+                if (!buffer.hasRemaining()) {
+                    flush();
+                }
             }
-            if (length > buffer.capacity()) {
-                writeFully(ByteBuffer.wrap(line, 0, length));
-                written += length;
-                return;
-            }
-            buffer.put(line, 0, length);
             bufferedLines++;
         }
 
@@ -292,8 +300,10 @@ public final class LogStore implements AutoCloseable {
             buffer.flip();
             int n = buffer.remaining();
             writeFully(buffer);
-            buffer.clear();
             written += n;
+            buffer.clear();
+            // After a partial flush (the writer went idle) the next write ends on a block boundary again.
+            buffer.limit(BUFFER - (int) (written % BUFFER));
             bufferedLines = 0;
         }
 
@@ -313,6 +323,7 @@ public final class LogStore implements AutoCloseable {
         int discard() {
             int lost = bufferedLines;
             buffer.clear();
+            buffer.limit(BUFFER - (int) (written % BUFFER));
             bufferedLines = 0;
             return lost;
         }

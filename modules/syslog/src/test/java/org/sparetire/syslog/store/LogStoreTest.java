@@ -196,4 +196,56 @@ class LogStoreTest {
         assertThat(Files.readAllLines(dir.resolve("all.log"))).hasSize(1000);
         assertThat(Files.readAllLines(dir.resolve("192.0.2.3.log"))).hasSize(100);
     }
+
+    @Test
+    void writesEndOnBlockBoundariesAfterAnIdleFlushAndLinesLongerThanTheBufferArriveWhole() throws IOException {
+        Files.writeString(dir.resolve("all.log"), "2026-11-24T04:00:00.000Z 192.0.2.1 user.notice - - earlier run\n");
+        long existing = Files.size(dir.resolve("all.log"));
+        List<Long> writeEnds = new ArrayList<>();
+        LogStore.Opener recording = path -> {
+            WritableByteChannel file = LogStore.FILES.open(path);
+            return new WritableByteChannel() {
+                long end = existing;
+
+                @Override
+                public int write(ByteBuffer src) throws IOException {
+                    int n = file.write(src);
+                    end += n;
+                    writeEnds.add(end);
+                    return n;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return file.isOpen();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    file.close();
+                }
+            };
+        };
+        String huge = "x".repeat(3 * LogStore.BUFFER);
+        List<String> expected = new ArrayList<>();
+        try (LogStore store = store(DeviceFiles.NONE, new RotationPolicy(0, Duration.ZERO, 1), recording)) {
+            append(store, "192.0.2.1", "<13>before the writer went idle");
+            store.flush(); // an idle flush: ends wherever the line ended
+            for (int i = 0; i < 2000; i++) {
+                String text = i == 700 ? huge : "line " + i + " " + "y".repeat(i % 97);
+                append(store, "192.0.2.1", "<13>" + text);
+                expected.add(text);
+            }
+        }
+        // Every write but the idle flush and the final one at close ends on a multiple of the buffer size.
+        assertThat(writeEnds.size()).isGreaterThan(5);
+        assertThat(writeEnds.subList(1, writeEnds.size() - 1)).allMatch(end -> end % LogStore.BUFFER == 0);
+        List<String> lines = Files.readAllLines(dir.resolve("all.log"));
+        assertThat(lines).hasSize(2 + expected.size());
+        assertThat(lines.get(0)).endsWith("earlier run");
+        assertThat(lines.get(1)).endsWith("before the writer went idle");
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(lines.get(2 + i)).endsWith(" " + expected.get(i));
+        }
+    }
 }
