@@ -1,5 +1,10 @@
 package org.sparetire.syslog.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Bytes to text that can be written one message per line and never loses what the device sent.
  * Valid UTF-8 is decoded; every byte that is not part of a valid sequence becomes {@code \xNN}; control
@@ -8,6 +13,7 @@ package org.sparetire.syslog.codec;
  */
 public final class Text {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Text() {
     }
@@ -18,13 +24,10 @@ public final class Text {
 
     public static String decode(byte[] b, int off, int len) {
         int end = off + len;
-        int i = off;
-        // Fast path: printable ASCII, the overwhelming majority of syslog traffic.
-        while (i < end && b[i] >= 0x20 && b[i] < 0x7f) {
-            i++;
-        }
+        int i = printableAsciiEnd(b, off, end);
         if (i == end) {
-            return new String(b, off, len, java.nio.charset.StandardCharsets.US_ASCII);
+            // The overwhelming majority of syslog traffic. Every byte was checked: Latin-1 only copies.
+            return new String(b, off, len, StandardCharsets.ISO_8859_1);
         }
         StringBuilder sb = new StringBuilder(len + 16);
         for (int k = off; k < i; k++) {
@@ -60,6 +63,29 @@ public final class Text {
             i += n;
         }
         return sb.toString();
+    }
+
+    /**
+     * Where the run of printable ASCII (0x20-0x7E) starting at {@code from} ends. Eight bytes per step: one
+     * word-wide test for a byte with the top bit set, one below 0x20 and one equal to 0x7F (the "has less" and
+     * "has zero" tricks from Sean Anderson's Bit Twiddling Hacks), so a typical message costs a few dozen
+     * instructions rather than a compare and branch per byte.
+     */
+    static int printableAsciiEnd(byte[] b, int from, int end) {
+        int i = from;
+        while (i + Long.BYTES <= end) {
+            long x = (long) LONG.get(b, i);
+            long y = x ^ 0x7f7f7f7f7f7f7f7fL;
+            long outside = x | ((x - 0x2020202020202020L) & ~x) | ((y - 0x0101010101010101L) & ~y);
+            if ((outside & 0x8080808080808080L) != 0) {
+                break;
+            }
+            i += Long.BYTES;
+        }
+        while (i < end && b[i] >= 0x20 && b[i] < 0x7f) {
+            i++;
+        }
+        return i;
     }
 
     /** Length of the well-formed UTF-8 sequence at i (RFC 3629 section 4, no overlongs or surrogates), or 0. */
