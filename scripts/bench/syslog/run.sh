@@ -6,6 +6,10 @@
 # Each collector runs with its own config, files and pid; both are stopped by PID at the end.
 #   scripts/bench/syslog/run.sh            (writes the table into docs/benchmarks.md)
 #   RATES="50000 100000" SECONDS_PER_RATE=2 TCP_COUNT=500000 REPEAT=3 WRITE_DOCS=0 scripts/bench/syslog/run.sh
+# FILES says what each collector files (sparetire writes every line twice by default):
+#   FILES=default  sparetire per device and all.log (its defaults), rsyslog one file (the default)
+#   FILES=same     rsyslog per sender (a %fromhost-ip% dynafile) and one combined file too: the same files
+#   FILES=one      sparetire all.log only (per-device: none), rsyslog one file: the same bytes
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -14,6 +18,8 @@ per_rate="${SECONDS_PER_RATE:-2}"
 tcp_count="${TCP_COUNT:-1000000}"
 write_docs="${WRITE_DOCS:-1}"
 repeat="${REPEAT:-3}"
+files="${FILES:-default}"
+case "$files" in default|same|one) ;; *) echo "FILES must be default, same or one" >&2; exit 1 ;; esac
 
 # On a machine with two or more cores the generator gets core 0 and each collector core 1, so the
 # generator can always offer the rate and the collector's own ceiling shows (PIN=0: no pinning).
@@ -75,7 +81,7 @@ syslog:
   udp: {port: $st_udp, receive-buffer: 8MiB}
   tcp: {enabled: true, port: $st_tcp}
   directory: logs
-  files: {rotate-size: 0, rotate-age: 0}
+  files: {rotate-size: 0, rotate-age: 0$([[ $files == one ]] && echo ", per-device: none")}
 YAML
 cat >"$work/st/logback.xml" <<'XML'
 <configuration><appender name="o" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%d %-5level %msg%n</pattern></encoder></appender><root level="INFO"><appender-ref ref="o"/></root></configuration>
@@ -95,6 +101,12 @@ module(load="imtcp")
 input(type="imtcp" address="127.0.0.1" port="$rs_tcp")
 *.* action(type="omfile" file="$work/rs/all.log")
 CONF
+if [[ $files == same ]]; then
+  cat >>"$work/rs/rsyslog.conf" <<CONF
+template(name="per-sender" type="string" string="$work/rs/%fromhost-ip%.log")
+*.* action(type="omfile" dynaFile="per-sender")
+CONF
+fi
 $pin_collector rsyslogd -n -f "$work/rs/rsyslog.conf" -i "$work/rs/rsyslogd.pid" >"$work/rs/out.log" 2>&1 &
 rs_pid=$!; pids+=("$rs_pid"); confine "$rs_pid"
 rs_file="$work/rs/all.log"
@@ -197,8 +209,13 @@ read -r _ rs_tcp_got rs_tcp_rate <<<"${tcp_rows[1]}"
 table="$work/table.md"
 {
   echo "\`scripts/bench/syslog/run.sh\` — $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1 | cut -d'"' -f2) vs $(rsyslogd -v | head -1 | awk '{print $1, $2}'), loopback."
-  echo "Both collectors receive on 127.0.0.1 with an 8 MiB UDP buffer and write plain files; sparetire"
-  echo "writes every message twice (its per-device file and all.log, the defaults), rsyslog once."
+  echo "Both collectors receive on 127.0.0.1 with an 8 MiB UDP buffer and write plain files (\`FILES=$files\`):"
+  case $files in
+    default) echo "sparetire writes every message twice (its per-device file and all.log, the defaults), rsyslog once." ;;
+    same) echo "each writes every message twice, into a file per sender and one combined file (rsyslog through a"
+          echo "\`%fromhost-ip%\` dynafile), as sparetire does by default." ;;
+    one) echo "each writes every message once, into one file (sparetire with \`per-device: none\`)." ;;
+  esac
   if [[ -n "$cgroup" ]]; then
     echo "Each collector is limited to ${cpu_quota} % of one core (CFS quota, 10 ms period: \`CPU_QUOTA=${cpu_quota}\`)."
   fi
