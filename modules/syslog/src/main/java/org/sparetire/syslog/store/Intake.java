@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to every datagram or TCP frame, on the event loop that read it: allowlist, rate limit,
- * truncation, parse, and hand-off to the writer. No I/O and no waiting here. Settings are swapped whole
+ * What happens to every datagram or TCP frame, on the event loop that read it: allowlist, rate limit and
+ * truncation, then the hand-off to the writer (a datagram as bytes through its socket's {@link DatagramQueue},
+ * which the writer parses; a TCP frame parsed here). No I/O and no waiting here. Settings are swapped whole
  * on reload, so a message sees either the old rules or the new ones, never a mix.
  */
 public final class Intake {
@@ -106,7 +107,7 @@ public final class Intake {
     }
 
     /**
-     * Allowlist, rate limit, truncation and parsing for one message: a whole datagram, or one TCP frame.
+     * Allowlist, rate limit, truncation and parsing for one TCP frame.
      *
      * @param alreadyTruncated the TCP framer cut an overlong LF frame
      * @param receivedAt       from {@link #now()}, once per read: the messages one read brought share it, as

@@ -265,7 +265,7 @@ public final class LogStore implements AutoCloseable {
             this.channel = channel;
             this.written = size;
             this.oldest = oldest;
-            buffer.limit(BUFFER - (int) (size % BUFFER));
+            endNextWriteOnABlockBoundary();
         }
 
         long size() {
@@ -302,8 +302,7 @@ public final class LogStore implements AutoCloseable {
             writeFully(buffer);
             written += n;
             buffer.clear();
-            // After a partial flush (the writer went idle) the next write ends on a block boundary again.
-            buffer.limit(BUFFER - (int) (written % BUFFER));
+            endNextWriteOnABlockBoundary(); // after a partial flush (the writer went idle) as after a full one
             bufferedLines = 0;
         }
 
@@ -323,9 +322,13 @@ public final class LogStore implements AutoCloseable {
         int discard() {
             int lost = bufferedLines;
             buffer.clear();
-            buffer.limit(BUFFER - (int) (written % BUFFER));
+            endNextWriteOnABlockBoundary();
             bufferedLines = 0;
             return lost;
+        }
+
+        private void endNextWriteOnABlockBoundary() {
+            buffer.limit(BUFFER - (int) (written % BUFFER));
         }
     }
 }
