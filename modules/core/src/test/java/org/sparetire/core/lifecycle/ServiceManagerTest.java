@@ -3,6 +3,7 @@ package org.sparetire.core.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,10 +81,28 @@ class ServiceManagerTest {
             assertThat(manager.health().get("alpha").state()).isEqualTo(ServiceState.TERMINATED);
             assertThat(alphaPort[0]).isPositive();
             // The port alpha held is free again: a plain socket can take it.
-            try (DatagramSocket reuse = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), alphaPort[0]))) {
+            try (DatagramSocket reuse = bindWhenFree(alphaPort[0])) {
                 assertThat(reuse.getLocalPort()).isEqualTo(alphaPort[0]);
             }
             assertThat(states).extracting(ServiceStateChanged::state).contains(ServiceState.FAILED);
+        }
+    }
+
+    /**
+     * On NIO a closed channel's socket is released when its event loop next selects, a moment after the
+     * close completes (the JDK defers the close of a registered channel); epoll releases it at once.
+     */
+    private static DatagramSocket bindWhenFree(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (BindException stillHeld) {
+                if (System.nanoTime() > deadline) {
+                    throw stillHeld;
+                }
+                Thread.sleep(10);
+            }
         }
     }
 
