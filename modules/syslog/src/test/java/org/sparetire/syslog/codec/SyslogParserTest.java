@@ -30,6 +30,28 @@ class SyslogParserTest {
     }
 
     @Test
+    void aRepeatedYearlessStampGetsTheYearOfEachReceiveTime() {
+        // The parser remembers the last yearless stamp per thread; each message must still get its own year.
+        assertThat(yearOf("Dec 31 23:59:58", "2026-12-31T23:59:59Z")).isEqualTo("2026-12-31T23:59:58Z");
+        assertThat(yearOf("Dec 31 23:59:58", "2027-01-01T00:00:03Z")).isEqualTo("2026-12-31T23:59:58Z");
+        assertThat(yearOf("Dec 31 23:59:58", "2027-12-31T23:59:59Z")).isEqualTo("2027-12-31T23:59:58Z");
+        // Same stamp, same receive day: more than a day ahead of the first receive time, not of the second.
+        assertThat(yearOf("Jun  2 12:00:00", "2026-06-01T00:00:01Z")).isEqualTo("2025-06-02T12:00:00Z");
+        assertThat(yearOf("Jun  2 12:00:00", "2026-06-01T23:00:00Z")).isEqualTo("2026-06-02T12:00:00Z");
+        assertThat(yearOf("Jun  2 12:00:00", "2026-06-01T00:00:01Z")).isEqualTo("2025-06-02T12:00:00Z");
+        // Feb 29 exists in 2028 only: an invalid date stays in the text, whatever was remembered before.
+        assertThat(yearOf("Feb 29 10:00:00", "2028-03-01T00:00:00Z")).isEqualTo("2028-02-29T10:00:00Z");
+        assertThat(yearOf("Feb 29 10:00:00", "2027-03-01T00:00:00Z")).isNull();
+        assertThat(yearOf("Feb 29 10:00:00", "2028-03-01T00:00:00Z")).isEqualTo("2028-02-29T10:00:00Z");
+    }
+
+    private static String yearOf(String stamp, String receivedAt) {
+        SyslogMessage m = SyslogParser.parse(("<13>" + stamp + " host app: text").getBytes(StandardCharsets.US_ASCII),
+                Instant.parse(receivedAt));
+        return m.timestamp() == null ? null : m.timestamp().toString();
+    }
+
+    @Test
     void parsesASliceOfALargerBuffer() {
         byte[] b = "junk<13>Nov 24 04:00:00 h t: m junk".getBytes(StandardCharsets.US_ASCII);
         SyslogMessage m = SyslogParser.parse(b, 4, b.length - 9, NOW);
