@@ -115,6 +115,14 @@ public final class Rfc3164Parser {
     private record Tag(int start, String name, String pid, int end) {
     }
 
+    /** {@link Character#isWhitespace} with the ASCII answer worked out inline: it runs for every character of a tag. */
+    static boolean whitespace(char c) {
+        if (c <= ' ') {
+            return c == ' ' || c >= '\t' && c <= '\r' || c >= 0x1C;
+        }
+        return c >= 0x80 && Character.isWhitespace(c);
+    }
+
     /**
      * TAG[pid]: followed by spaces or the end (RFC 3164 section 5.3; also Cisco's %LINK-3-UPDOWN:). Written
      * out by hand rather than as a regular expression because it runs for every datagram.
@@ -124,7 +132,7 @@ public final class Rfc3164Parser {
         int i = p;
         while (i < n && i - p <= 64) {
             char c = t.charAt(i);
-            if (Character.isWhitespace(c) || c == '[' || c == ']' || c == ':') {
+            if (whitespace(c) || c == '[' || c == ']' || c == ':') {
                 break;
             }
             i++;
@@ -136,7 +144,7 @@ public final class Rfc3164Parser {
         String pid = null;
         if (i < n && t.charAt(i) == '[') {
             int j = i + 1;
-            while (j < n && j - i - 1 <= 32 && t.charAt(j) != ']' && !Character.isWhitespace(t.charAt(j))) {
+            while (j < n && j - i - 1 <= 32 && t.charAt(j) != ']' && !whitespace(t.charAt(j))) {
                 j++;
             }
             if (j >= n || t.charAt(j) != ']' || j - i - 1 > 32) {

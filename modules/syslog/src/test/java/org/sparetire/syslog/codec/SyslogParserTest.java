@@ -45,6 +45,13 @@ class SyslogParserTest {
         assertThat(yearOf("Feb 29 10:00:00", "2028-03-01T00:00:00Z")).isEqualTo("2028-02-29T10:00:00Z");
     }
 
+    @Test
+    void theTagsWhitespaceTestAgreesWithTheJdkForEveryChar() {
+        for (int c = Character.MIN_VALUE; c <= Character.MAX_VALUE; c++) {
+            assertThat(Rfc3164Parser.whitespace((char) c)).as("U+%04X", c).isEqualTo(Character.isWhitespace((char) c));
+        }
+    }
+
     private static String yearOf(String stamp, String receivedAt) {
         SyslogMessage m = SyslogParser.parse(("<13>" + stamp + " host app: text").getBytes(StandardCharsets.US_ASCII),
                 Instant.parse(receivedAt));
