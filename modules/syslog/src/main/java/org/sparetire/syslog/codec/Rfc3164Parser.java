@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +25,8 @@ public final class Rfc3164Parser {
     /** RFC 3339 inside an RFC 3164 frame: rsyslog's RSYSLOG_ForwardFormat and systemd-journal-remote style. */
     private static final Pattern ISO = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})[T ](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d{1,9})?(Z|[+-]\\d{2}:?\\d{2})?:?(?: +|$)");
+
+    private static final ThreadLocal<LastYearless> LAST_YEARLESS = ThreadLocal.withInitial(LastYearless::new);
 
     private Rfc3164Parser() {
     }
@@ -275,11 +276,10 @@ public final class Rfc3164Parser {
                        int end) {
     }
 
-    private static final ThreadLocal<LastYearless> LAST_YEARLESS = ThreadLocal.withInitial(LastYearless::new);
-
     /**
      * The last yearless timestamp a thread turned into an instant. A device stamps a burst of messages with the
-     * same second, and building the date-time took a fifth of the parser's time (about 30 of 150 ns a message).
+     * same second, and building the date-time for each was a fifth of the parser's time: remembering it took the
+     * benchmark's lines from 150 to 131 ns.
      */
     private static final class LastYearless {
         private int month = -1;
