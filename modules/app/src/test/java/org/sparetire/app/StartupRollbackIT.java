@@ -18,6 +18,7 @@ import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.core.lifecycle.StartupFailure;
+import org.sparetire.testkit.FreedPorts;
 import org.sparetire.testkit.TestServices;
 
 /** Two real services, the second cannot bind: the first is stopped again and its port is free. */
@@ -57,8 +58,7 @@ class StartupRollbackIT {
                                         + ": address already in use (another program serves this port: stop it or set tftp.port)"));
                 assertThat(syslogPort.get()).as("syslog had started").isPositive();
                 assertThat(manager.health().get("syslog").state()).isEqualTo(ServiceState.TERMINATED);
-                try (DatagramSocket reuse = new DatagramSocket(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), syslogPort.get()))) {
+                try (DatagramSocket reuse = FreedPorts.udp(syslogPort.get())) {
                     assertThat(reuse.getLocalPort()).isEqualTo(syslogPort.get());
                 }
             } finally {

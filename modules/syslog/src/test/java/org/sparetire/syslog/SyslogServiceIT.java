@@ -22,6 +22,7 @@ import org.sparetire.core.event.SyslogReceived;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.testkit.EventRecorder;
+import org.sparetire.testkit.FreedPorts;
 
 /** The whole service on real loopback sockets. */
 class SyslogServiceIT {
@@ -232,21 +233,9 @@ class SyslogServiceIT {
             SyslogService s2 = new SyslogService(Collector.config(dir, "udp: {port: " + freeUdp + "}\n"
                     + "tcp: {enabled: true, port: " + tcpTaken.getLocalPort() + "}"), org.sparetire.testkit.TestServices.context());
             assertThatThrownBy(s2::start).hasMessageContaining("syslog.tcp.port");
-            // NIO releases a closed socket's port at the selector's next wakeup, so allow a moment.
-            DatagramSocket again = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (again == null) {
-                try {
-                    again = new DatagramSocket(freeUdp, InetAddress.getLoopbackAddress());
-                } catch (java.net.BindException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(20);
-                }
+            try (DatagramSocket again = FreedPorts.udp(freeUdp)) {
+                assertThat(again.getLocalPort()).isEqualTo(freeUdp);
             }
-            assertThat(again.getLocalPort()).isEqualTo(freeUdp);
-            again.close();
         }
     }
 

@@ -90,7 +90,8 @@ class ServiceManagerTest {
 
     /**
      * On NIO a closed channel's socket is released when its event loop next selects, a moment after the
-     * close completes (the JDK defers the close of a registered channel); epoll releases it at once.
+     * close completes (the JDK defers the close of a registered channel); epoll releases it at once. The
+     * other modules use testkit's FreedPorts, which depends on this module.
      */
     private static DatagramSocket bindWhenFree(int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
