@@ -99,7 +99,7 @@ class ServiceManagerTest {
             try {
                 return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             } catch (BindException stillHeld) {
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() - deadline > 0) {
                     throw stillHeld;
                 }
                 Thread.sleep(10);
