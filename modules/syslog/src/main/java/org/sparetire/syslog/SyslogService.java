@@ -18,6 +18,7 @@ import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.syslog.policy.RotationPolicy;
 import org.sparetire.syslog.store.DatagramQueues;
+import org.sparetire.syslog.store.DropBehind;
 import org.sparetire.syslog.store.Intake;
 import org.sparetire.syslog.store.LogStore;
 import org.sparetire.syslog.store.RecentMessages;
@@ -103,7 +104,7 @@ public final class SyslogService implements Service<SyslogConfig> {
             }
             store = new LogStore(dir, c.files().perDevice(), c.files().combined(),
                     new RotationPolicy(c.files().rotateSize(), c.files().rotateAge(), c.files().keep()),
-                    context.clock(), LogStore.FILES, new DiskTrouble(), counters);
+                    context.clock(), LogStore.FILES, DropBehind.forLogFiles(), new DiskTrouble(), counters);
         } catch (IOException e) {
             throw new ServiceStartException("cannot write to syslog.directory " + dir + ": " + e.getMessage()
                     + " (create it, fix its permissions, or set syslog.directory)", e);

@@ -55,6 +55,7 @@ public final class LogStore implements AutoCloseable {
     private final RotationPolicy rotation;
     private final Clock clock;
     private final Opener opener;
+    private final DropBehind dropBehind;
     private final Trouble trouble;
     private final SyslogCounters counters;
     private final Map<String, LogFile> open = new LinkedHashMap<>(64, 0.75f, true);
@@ -63,13 +64,14 @@ public final class LogStore implements AutoCloseable {
     private final java.util.Set<Path> failing = new java.util.HashSet<>();
 
     public LogStore(Path directory, DeviceFiles mode, boolean combined, RotationPolicy rotation, Clock clock,
-                    Opener opener, Trouble trouble, SyslogCounters counters) throws IOException {
+                    Opener opener, DropBehind dropBehind, Trouble trouble, SyslogCounters counters) throws IOException {
         this.directory = directory;
         this.mode = mode;
         this.combined = combined;
         this.rotation = rotation;
         this.clock = clock;
         this.opener = opener;
+        this.dropBehind = dropBehind;
         this.trouble = trouble;
         this.counters = counters;
         Files.createDirectories(directory);
@@ -133,7 +135,8 @@ public final class LogStore implements AutoCloseable {
 
     private LogFile openFile(String name) throws IOException {
         Path path = directory.resolve(name + ".log");
-        LogFile f = new LogFile(path, opener.open(path), Files.exists(path) ? Files.size(path) : 0, firstLineTime(path));
+        long size = Files.exists(path) ? Files.size(path) : 0;
+        LogFile f = new LogFile(path, opener.open(path), size, firstLineTime(path), dropBehind.track(path, size));
         if (name.equals(DeviceNaming.COMBINED)) {
             all = f;
         } else {
@@ -151,6 +154,7 @@ public final class LogStore implements AutoCloseable {
     private LogFile rotate(LogFile f) throws IOException {
         f.flush();
         f.channel.close();
+        f.cache.close();
         int keep = rotation.keep();
         Path base = f.path;
         Files.deleteIfExists(Path.of(base + "." + keep));
@@ -165,7 +169,7 @@ public final class LogStore implements AutoCloseable {
         } else {
             Files.deleteIfExists(base);
         }
-        LogFile fresh = new LogFile(base, opener.open(base), 0, null);
+        LogFile fresh = new LogFile(base, opener.open(base), 0, null, dropBehind.track(base, 0));
         String name = base.getFileName().toString();
         name = name.substring(0, name.length() - ".log".length());
         if (f == all) {
@@ -217,6 +221,7 @@ public final class LogStore implements AutoCloseable {
             closeQuietly(all);
             all = null;
         }
+        dropBehind.close();
     }
 
     private void closeQuietly(LogFile f) {
@@ -226,6 +231,7 @@ public final class LogStore implements AutoCloseable {
             counters.diskLost.add(f.discard());
             failed(f.path, e);
         }
+        f.cache.close();
         try {
             f.channel.close();
         } catch (IOException ignored) {
@@ -259,10 +265,12 @@ public final class LogStore implements AutoCloseable {
         int bufferedLines;
         Instant oldest;
         boolean lastWriteOk = true;
+        final DropBehind.Tracked cache;
 
-        LogFile(Path path, WritableByteChannel channel, long size, Instant oldest) {
+        LogFile(Path path, WritableByteChannel channel, long size, Instant oldest, DropBehind.Tracked cache) {
             this.path = path;
             this.channel = channel;
+            this.cache = cache;
             this.written = size;
             this.oldest = oldest;
             endNextWriteOnABlockBoundary();
@@ -301,6 +309,7 @@ public final class LogStore implements AutoCloseable {
             int n = buffer.remaining();
             writeFully(buffer);
             written += n;
+            cache.grew(written);
             buffer.clear();
             endNextWriteOnABlockBoundary(); // after a partial flush (the writer went idle) as after a full one
             bufferedLines = 0;

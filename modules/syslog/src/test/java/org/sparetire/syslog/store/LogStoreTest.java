@@ -53,7 +53,7 @@ class LogStoreTest {
     }
 
     LogStore store(DeviceFiles mode, RotationPolicy rotation, LogStore.Opener opener) throws IOException {
-        return new LogStore(dir, mode, true, rotation, clock, opener, recorder, counters);
+        return new LogStore(dir, mode, true, rotation, clock, opener, DropBehind.none(), recorder, counters);
     }
 
     List<String> files() throws IOException {

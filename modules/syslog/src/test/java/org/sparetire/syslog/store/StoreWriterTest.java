@@ -29,7 +29,7 @@ class StoreWriterTest {
         EventBus bus = new EventBus();
         RecentMessages recent = new RecentMessages(3, 10);
         LogStore store = new LogStore(dir, DeviceFiles.ADDRESS, true, new RotationPolicy(0, Duration.ZERO, 1),
-                Clock.system(), LogStore.FILES, new LogStore.Trouble() {
+                Clock.system(), LogStore.FILES, DropBehind.forLogFiles(), new LogStore.Trouble() {
                     public void writeFailed(Path f, java.io.IOException e) { }
                     public void writeRecovered(Path f) { }
                 }, counters);
@@ -90,7 +90,7 @@ class StoreWriterTest {
     void tcpStopsAtItsShareOfTheQueueWhateverUdpHasWaiting() throws Exception {
         SyslogCounters counters = new SyslogCounters();
         LogStore store = new LogStore(dir, DeviceFiles.ADDRESS, true, new RotationPolicy(0, Duration.ZERO, 1),
-                Clock.system(), LogStore.FILES, new LogStore.Trouble() {
+                Clock.system(), LogStore.FILES, DropBehind.forLogFiles(), new LogStore.Trouble() {
                     public void writeFailed(Path f, java.io.IOException e) { }
                     public void writeRecovered(Path f) { }
                 }, counters);
