@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the log files from filling the page cache: once a file has grown {@link #KEEP} bytes past a range, that
- * range is written back and evicted, so the kernel recycles the same few megabytes of pages instead of taking
- * new ones for every line. Nobody rereads a collector's output soon, and {@code tail -f} reads within the kept
- * part.
+ * range is written back and evicted, and a file the writer closes (rotation, shutdown) is evicted whole, so the
+ * kernel recycles the same few megabytes of pages instead of taking new ones for every line. Nobody rereads a
+ * collector's output soon, and {@code tail -f} reads within the kept part.
  *
  * <p>Why it matters: writing into pages the kernel must first find and map was the largest single cost in the
  * collector (a third of its CPU at 400k msgs/s). On a VM whose host hands back freed memory and maps it again on
@@ -91,7 +91,12 @@ public final class DropBehind implements AutoCloseable {
     Tracked track(Path file, long size) {
         if (!loaded) {
             loaded = true;
-            kernel = kernelLoader.get();
+            try {
+                kernel = kernelLoader.get();
+            } catch (LinkageError e) {
+                // JNA missing from the class path: the files are written as before.
+                log.info("Log files stay in the page cache: {}", e.toString());
+            }
         }
         int fd = kernel == null ? -1 : kernel.open(file);
         if (fd < 0 && kernel != null) {
@@ -181,7 +186,7 @@ public final class DropBehind implements AutoCloseable {
             boolean last = closed;
             if (!failed && !fdClosed) {
                 try {
-                    advise(now);
+                    advise(now, last);
                 } catch (RuntimeException | LinkageError e) {
                     failed = true;
                     log.debug("Not evicting {} from the page cache any more: {}", file, e.toString());
@@ -192,7 +197,8 @@ public final class DropBehind implements AutoCloseable {
             }
         }
 
-        private void advise(long now) {
+        /** On the last run (the writer closed the file) everything goes: a rotated file is not written again. */
+        private void advise(long now, boolean last) {
             if (now > writebackFrom) {
                 if (!kernel.startWriteback(fd, writebackFrom, now - writebackFrom)) {
                     failed = true;
@@ -200,8 +206,8 @@ public final class DropBehind implements AutoCloseable {
                 }
                 writebackFrom = now;
             }
-            long end = now - KEEP;
-            if (end - evictedTo >= STEP) {
+            long end = last ? now : now - KEEP;
+            if (end - evictedTo >= (last ? 1 : STEP)) {
                 if (!kernel.finishWriteback(fd, evictedTo, end - evictedTo)
                         || !kernel.evict(fd, evictedTo, end - evictedTo)) {
                     failed = true;

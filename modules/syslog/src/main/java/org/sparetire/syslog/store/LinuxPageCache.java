@@ -22,30 +22,35 @@ final class LinuxPageCache implements DropBehind.Kernel {
     private static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
     private static final int POSIX_FADV_DONTNEED = 4;
 
-    private static volatile boolean registered;
+    /** Null until the first store asks; then whether the calls loaded. */
+    private static Boolean available;
 
     private LinuxPageCache() {
     }
 
-    /** The calls, or null (logged once per process) where they cannot be made. */
+    /** The calls, or null where they cannot be made (said once per process, at INFO). */
     static synchronized DropBehind.Kernel load() {
-        if (!registered) {
-            if (!Platform.isLinux() || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
-                log.info("Log files stay in the page cache: evicting them needs Linux on x86-64 or aarch64, not {} {}",
-                        System.getProperty("os.name"), Platform.ARCH);
-                return null;
-            }
-            try {
-                Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-            } catch (LinkageError | RuntimeException e) {
-                // JNA unpacks its native part into a temporary folder; a noexec /tmp is the usual reason.
-                log.info("Log files stay in the page cache: JNA could not load ({}); setting jna.tmpdir to an "
-                        + "executable folder may help", e.toString());
-                return null;
-            }
-            registered = true;
+        if (available == null) {
+            available = register();
         }
-        return new LinuxPageCache();
+        return available ? new LinuxPageCache() : null;
+    }
+
+    private static boolean register() {
+        if (!Platform.isLinux() || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
+            log.info("Log files stay in the page cache: evicting them needs Linux on x86-64 or aarch64, not {} {}",
+                    System.getProperty("os.name"), Platform.ARCH);
+            return false;
+        }
+        try {
+            Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+            return true;
+        } catch (LinkageError | RuntimeException e) {
+            // JNA unpacks its native part into a cache or temporary folder; a noexec one is the usual reason.
+            log.info("Log files stay in the page cache: JNA could not load ({}); setting jna.tmpdir to an "
+                    + "executable folder may help", e.toString());
+            return false;
+        }
     }
 
     /** The C library's functions, by their own names (which is how JNA's direct mapping finds them). */

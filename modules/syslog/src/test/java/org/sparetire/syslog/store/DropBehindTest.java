@@ -136,7 +136,7 @@ class DropBehindTest {
     }
 
     @Test
-    void closingWhileATaskIsQueuedClosesTheDescriptorOnceAfterTheLastCall() {
+    void closingWhileATaskIsQueuedEvictsTheWholeFileThenClosesTheDescriptorOnce() {
         DropBehind queued = new DropBehind(() -> kernel, tasks::add);
         DropBehind.Tracked t = queued.track(FILE, 0);
         t.grew(STEP);
@@ -145,12 +145,13 @@ class DropBehindTest {
 
         tasks.poll().run();
 
-        assertThat(kernel.calls).containsExactly("open all.log", "write 7 0+" + STEP, "close 7");
+        assertThat(kernel.calls).containsExactly("open all.log", "write 7 0+" + STEP,
+                "finish 7 0+" + STEP, "evict 7 0+" + STEP, "close 7");
         assertThat(tasks).isEmpty();
     }
 
     @Test
-    void closingAfterTheTaskRanQueuesAnotherThatOnlyCloses() {
+    void closingAfterTheTaskRanQueuesAnotherThatEvictsTheRestAndCloses() {
         DropBehind queued = new DropBehind(() -> kernel, tasks::add);
         DropBehind.Tracked t = queued.track(FILE, 0);
         t.grew(STEP);
@@ -158,7 +159,16 @@ class DropBehindTest {
         t.close();
         tasks.poll().run();
 
-        assertThat(kernel.calls).containsExactly("open all.log", "write 7 0+" + STEP, "close 7");
+        assertThat(kernel.calls).containsExactly("open all.log", "write 7 0+" + STEP,
+                "finish 7 0+" + STEP, "evict 7 0+" + STEP, "close 7");
+    }
+
+    @Test
+    void closingAnUntouchedFileOnlyClosesItsDescriptor() {
+        DropBehind.Tracked t = inline.track(FILE, 5000);
+        t.close();
+
+        assertThat(kernel.calls).containsExactly("open all.log", "close 7");
     }
 
     @Test

@@ -35,8 +35,11 @@ class LinuxPageCacheTest {
     Path dir;
 
     @BeforeEach
-    void onLinuxWithADiskBackedFolder() throws IOException {
+    void onLinux() {
         assumeTrue(Platform.isLinux(), "page cache calls are Linux's");
+    }
+
+    private void assumeDiskBacked() throws IOException {
         // tmpfs keeps files only in memory, and evicting its pages would lose the file: the kernel ignores it.
         assumeFalse(Files.getFileStore(dir).type().equals("tmpfs"), "the test folder is on tmpfs");
     }
@@ -48,6 +51,7 @@ class LinuxPageCacheTest {
 
     @Test
     void aTrackedFileKeepsOnlyItsNewestBytesInMemoryAndAnUntrackedOneKeepsAll() throws Exception {
+        assumeDiskBacked();
         Path tracked = dir.resolve("tracked.log");
         Path untracked = dir.resolve("untracked.log");
         DropBehind dropBehind = DropBehind.forLogFiles();
@@ -55,9 +59,10 @@ class LinuxPageCacheTest {
         DropBehind.Tracked t = dropBehind.track(tracked, 0);
         write(tracked, t);
         write(untracked, null);
-        t.close();
+        // Closing the store first lets the queued runs finish; the file itself stays open, so it keeps its tail.
         dropBehind.close();
         assertThat(dropBehind.awaitClosed(30, TimeUnit.SECONDS)).isTrue();
+        t.close();
 
         // Everything below the last eviction is gone; the last KEEP bytes were never meant to go.
         long evictedTo = FILE_SIZE - KEEP - STEP;
@@ -68,7 +73,8 @@ class LinuxPageCacheTest {
     }
 
     @Test
-    void aStoreEvictsItsFilesThroughRotationAndLeavesNoDescriptorOpen() throws Exception {
+    void aStoreEvictsItsFilesWholeOnceClosedOrRotatedAndLeavesNoDescriptorOpen() throws Exception {
+        assumeDiskBacked();
         DropBehind dropBehind = DropBehind.forLogFiles();
         LogStore store = new LogStore(dir, DeviceFiles.ADDRESS, true, new RotationPolicy(24L << 20, Duration.ZERO, 2),
                 Clock.system(), LogStore.FILES, dropBehind, new LogStore.Trouble() {
@@ -96,8 +102,8 @@ class LinuxPageCacheTest {
             Path rotated = dir.resolve(name + ".1");
             Path current = dir.resolve(name);
             assertThat(Files.size(rotated) + Files.size(current)).isEqualTo(lines * length);
-            assertThat(residentPages(rotated, 0, Files.size(rotated) - KEEP - STEP)).as(rotated.toString()).isZero();
-            assertThat(residentPages(current, 0, Files.size(current) - KEEP - STEP)).as(current.toString()).isZero();
+            assertThat(residentPages(rotated, 0, Files.size(rotated))).as(rotated.toString()).isZero();
+            assertThat(residentPages(current, 0, Files.size(current))).as(current.toString()).isZero();
         }
         assertThat(openDescriptorsUnder(dir)).isEmpty();
     }
@@ -149,7 +155,7 @@ class LinuxPageCacheTest {
         long resident = 0;
         try (FileChannel ch = FileChannel.open(file)) {
             for (long at = from; at < to; at += PAGE) {
-                MappedByteBuffer page = ch.map(FileChannel.MapMode.READ_ONLY, at, PAGE);
+                MappedByteBuffer page = ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(PAGE, ch.size() - at));
                 if (page.isLoaded()) {
                     resident++;
                 }
