@@ -76,6 +76,8 @@ public final class DropBehind implements AutoCloseable {
                 r -> {
                     Thread t = new Thread(r, "syslog-drop-behind");
                     t.setDaemon(true);
+                    // Like the writer, it can lag without loss, so it yields to the event loops.
+                    t.setPriority(Thread.MIN_PRIORITY);
                     return t;
                 });
         // No idle thread per store: a collector that gets one message an hour has no thread waiting most of it.
@@ -182,8 +184,9 @@ public final class DropBehind implements AutoCloseable {
         private synchronized void catchUp() {
             // Cleared before reading: whatever the writer reports from here on queues another run.
             queued.set(false);
-            long now = size;
+            // closed before size: the writer sets size first, so a closed file's size read here is its last.
             boolean last = closed;
+            long now = size;
             if (!failed && !fdClosed) {
                 try {
                     advise(now, last);

@@ -23,7 +23,8 @@ import org.sparetire.syslog.policy.RotationPolicy;
 /**
  * The files on disk: one per device ({@code <address>.log} or {@code <hostname>.log}) plus {@code all.log},
  * each buffered in memory and written in large chunks, each rotated by {@link RotationPolicy} into
- * {@code name.log.1 .. name.log.N}. Not thread-safe: only the writer thread touches it.
+ * {@code name.log.1 .. name.log.N}, and each left out of the page cache behind the writer ({@link DropBehind}).
+ * Not thread-safe: only the writer thread touches it.
  *
  * <p>A failing write (disk full, a USB stick pulled) loses the lines in that buffer, counts them, and is
  * reported once through {@link Trouble}; the next successful write reports recovery. Receiving goes on.
