@@ -206,6 +206,14 @@ public final class DatagramQueue {
         return (int) (publishedCount.get() - consumedCount.get());
     }
 
+    /**
+     * How full the queue is, 0 to 1, by whichever bound is nearer: datagrams, or chunks of memory (not counting
+     * the one being written, which stays in the queue when everything has been read).
+     */
+    double fill() {
+        return Math.max(pending() / (double) maxMessages, Math.max(0, filled.size() - 1) / (double) maxChunks);
+    }
+
     /** The producer is gone (its socket closed); the writer forgets the queue once it is empty. */
     public void close() {
         closed = true;

@@ -57,6 +57,15 @@ public final class DatagramQueues {
         return n;
     }
 
+    /** The fullest queue's {@link DatagramQueue#fill()}. */
+    double fill() {
+        double fullest = 0;
+        for (DatagramQueue q : queues) {
+            fullest = Math.max(fullest, q.fill());
+        }
+        return fullest;
+    }
+
     /** Datagrams waiting in every queue. */
     int pending() {
         int n = 0;

@@ -60,6 +60,7 @@ public final class StoreWriter {
     private final RecentMessages recent;
     private final Thread thread;
     private final LineFormat format = new LineFormat();
+    private final WriterPriority priority = new WriterPriority();
     private final DatagramQueues udpQueues;
     private final DatagramQueue.Sink datagrams = this::fileDatagram;
     private volatile Consumer<Received> forwarding = r -> { };
@@ -83,10 +84,11 @@ public final class StoreWriter {
         this.predecessor = predecessor;
         this.thread = new Thread(this::run, "syslog-writer");
         this.thread.setDaemon(true);
-        // Below the event loops: when the collector is short of CPU, datagrams the kernel drops are gone
-        // unseen, while a writer that falls behind only lengthens its queue. At an even share, held to half a
-        // core, the event loop fell behind and the kernel dropped what the queue had room for. On Linux this
-        // takes -XX:ThreadPriorityPolicy=1 (scripts/jvm-options: the writer runs at nice 4).
+        // Below the event loops until its queue is half full (WriterPriority): when the collector is short
+        // of CPU, datagrams the kernel drops are gone unseen, while a writer that falls behind only lengthens its
+        // queue. At an even share, held to half a core, the event loop fell behind and the kernel dropped what
+        // the queue had room for. On Linux this takes -XX:ThreadPriorityPolicy=1 (scripts/jvm-options: nice 10,
+        // and nice 0 when raised, which needs root or CAP_SYS_NICE; without, it stays at nice 10).
         this.thread.setPriority(Thread.MIN_PRIORITY);
     }
 
@@ -167,6 +169,10 @@ public final class StoreWriter {
                 }
                 batch.clear();
                 dirty = true;
+                int wanted = priority.forFill(Math.max(udpQueues.fill(), pending.get() / (double) capacity));
+                if (wanted != thread.getPriority()) {
+                    thread.setPriority(wanted);
+                }
                 if (System.nanoTime() - lastFlush >= MAX_FLUSH_NANOS) {
                     store.flush();
                     dirty = false;

@@ -208,4 +208,25 @@ class DatagramQueueTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
+
+    @Test
+    void fillFollowsWhicheverBoundIsNearerAndFallsToZeroWhenRead() {
+        InetSocketAddress sender = new InetSocketAddress("192.0.2.1", 514);
+        DatagramQueue byCount = new DatagramQueue(8L << 20, 100);
+        for (int i = 0; i < 25; i++) {
+            assertThat(put(byCount, new Datagram(T0, sender, new byte[10], false))).isTrue();
+        }
+        assertThat(byCount.fill()).isEqualTo(0.25);
+        take(byCount, 1000);
+        assertThat(byCount.fill()).isZero();
+
+        DatagramQueue byMemory = new DatagramQueue(4 * DatagramQueue.CHUNK, 1_000_000);
+        byte[] large = new byte[DatagramQueue.CHUNK / 2 - 64];
+        for (int i = 0; i < 5; i++) { // two per chunk: three chunks, two of them full
+            assertThat(put(byMemory, new Datagram(T0, sender, large, false))).isTrue();
+        }
+        assertThat(byMemory.fill()).isEqualTo(0.5);
+        take(byMemory, 1000);
+        assertThat(byMemory.fill()).isZero();
+    }
 }
