@@ -169,7 +169,9 @@ public final class StoreWriter {
                 }
                 batch.clear();
                 dirty = true;
-                int wanted = priority.forFill(Math.max(udpQueues.fill(), pending.get() / (double) capacity));
+                // TCP frames count against their own limit: when it is reached, the readers stop and wait for this.
+                double streamFill = pending.get() / (double) Math.min(capacity, STREAM_QUEUE_LIMIT);
+                int wanted = priority.forFill(Math.max(udpQueues.fill(), streamFill));
                 if (wanted != thread.getPriority()) {
                     thread.setPriority(wanted);
                 }
