@@ -137,7 +137,7 @@ public final class LogStore implements AutoCloseable {
     private LogFile openFile(String name) throws IOException {
         Path path = directory.resolve(name + ".log");
         long size = Files.exists(path) ? Files.size(path) : 0;
-        LogFile f = new LogFile(path, opener.open(path), size, firstLineTime(path), dropBehind.track(path, size));
+        LogFile f = new LogFile(path, opener.open(path), size, firstLineTime(path, size), dropBehind.track(path, size));
         if (name.equals(DeviceNaming.COMBINED)) {
             all = f;
         } else {
@@ -241,11 +241,11 @@ public final class LogStore implements AutoCloseable {
     }
 
     /** The age of a file that existed before start: the receive time on its first line. */
-    private Instant firstLineTime(Path path) {
+    private Instant firstLineTime(Path path, long size) {
+        if (size == 0) {
+            return null;
+        }
         try {
-            if (!Files.exists(path) || Files.size(path) == 0) {
-                return null;
-            }
             try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
                 String first = reader.readLine();
                 Instant t = first == null ? null : LineFormat.timeOf(first);

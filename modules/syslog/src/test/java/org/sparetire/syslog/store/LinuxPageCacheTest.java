@@ -1,12 +1,9 @@
 package org.sparetire.syslog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.sparetire.syslog.store.DropBehind.KEEP;
 import static org.sparetire.syslog.store.DropBehind.STEP;
 
-import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -22,26 +19,34 @@ import org.sparetire.core.time.Clock;
 import org.sparetire.syslog.SyslogConfig.DeviceFiles;
 import org.sparetire.syslog.codec.SyslogParser;
 import org.sparetire.syslog.policy.RotationPolicy;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real calls, on a real file: what is evicted is no longer in memory, and the newest part still is. */
 class LinuxPageCacheTest {
     private static final int PAGE = 4096;
     private static final long FILE_SIZE = 24L << 20;
 
-    @TempDir
     Path dir;
 
+    /**
+     * In the build folder, beside the checkout, rather than in /tmp: tmpfs keeps files only in memory, and the
+     * kernel ignores evicting its pages, so /tmp on tmpfs would make these tests meaningless.
+     */
     @BeforeEach
-    void onLinux() {
-        assumeTrue(Platform.isLinux(), "page cache calls are Linux's");
+    void aFolderOnDisk() throws IOException {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "page-cache-");
+        assertThat(Files.getFileStore(dir).type()).as("file system of %s", dir).isNotEqualTo("tmpfs");
     }
 
-    private void assumeDiskBacked() throws IOException {
-        // tmpfs keeps files only in memory, and evicting its pages would lose the file: the kernel ignores it.
-        assumeFalse(Files.getFileStore(dir).type().equals("tmpfs"), "the test folder is on tmpfs");
+    @AfterEach
+    void removeIt() throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test
@@ -51,7 +56,6 @@ class LinuxPageCacheTest {
 
     @Test
     void aTrackedFileKeepsOnlyItsNewestBytesInMemoryAndAnUntrackedOneKeepsAll() throws Exception {
-        assumeDiskBacked();
         Path tracked = dir.resolve("tracked.log");
         Path untracked = dir.resolve("untracked.log");
         DropBehind dropBehind = DropBehind.forLogFiles();
@@ -74,7 +78,6 @@ class LinuxPageCacheTest {
 
     @Test
     void aStoreEvictsItsFilesWholeOnceClosedOrRotatedAndLeavesNoDescriptorOpen() throws Exception {
-        assumeDiskBacked();
         DropBehind dropBehind = DropBehind.forLogFiles();
         LogStore store = new LogStore(dir, DeviceFiles.ADDRESS, true, new RotationPolicy(24L << 20, Duration.ZERO, 2),
                 Clock.system(), LogStore.FILES, dropBehind, new LogStore.Trouble() {
