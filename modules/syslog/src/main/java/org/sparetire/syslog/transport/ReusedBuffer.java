@@ -8,8 +8,8 @@ import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 
 /**
- * The receive buffer for the UDP socket: one direct buffer (a 64 KiB slot for each datagram of a recvmmsg
- * batch), handed out again for every read. Netty would otherwise take a fresh run from its pool per read (its
+ * The receive buffer for the UDP socket: one direct buffer (a slot of just over 64 KiB for each datagram of a
+ * recvmmsg batch), handed out again for every read. Netty would otherwise take a fresh run from its pool per read (its
  * thread caches stop at 32 KiB), which showed in profiles at 200k datagrams/s. Safe because the handler copies
  * each datagram out before the event loop reads the next one, and the buffer is wrapped so that release() does
  * not free it.
