@@ -84,7 +84,7 @@ public final class StoreWriter {
         this.predecessor = predecessor;
         this.thread = new Thread(this::run, "syslog-writer");
         this.thread.setDaemon(true);
-        // Below the event loops until its queue is half full (WriterPriority): when the collector is short
+        // Below the event loops until its queue is 80 % full (WriterPriority): when the collector is short
         // of CPU, datagrams the kernel drops are gone unseen, while a writer that falls behind only lengthens its
         // queue. At an even share, held to half a core, the event loop fell behind and the kernel dropped what
         // the queue had room for. On Linux this takes -XX:ThreadPriorityPolicy=1 (scripts/jvm-options: nice 10,
