@@ -5,15 +5,19 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +32,12 @@ import org.sparetire.tftp.session.SinkFullException;
 public final class UploadInbox {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** The longest single name Linux, macOS and Windows file systems hold (bytes; UTF-16 units on NTFS). */
+    static final int NAME_MAX = 255;
+    /** What keep-versions appends: ".20260304T050607Z" and at most "-1000" for same-second uploads. */
+    private static final int VERSION_ROOM = ".yyyyMMddTHHmmssZ-1000".length();
+    /** Shown to a client whose upload name has anything else in it. */
+    static final String SAFE_NAME_RULE = "upload names may use only letters, digits, '.', '_' and '-'";
 
     private final Path dir;
     private final ExistingUpload existing;
@@ -76,6 +86,11 @@ public final class UploadInbox {
         if (!folder.isEmpty() && !folders.contains(folder)) {
             return Verdict.refuse(Refusal.accessViolation("uploads to folder '" + folder + "' are not allowed"));
         }
+        String fileName = name.substring(slash + 1);
+        String unsafe = unsafeCharacter(fileName);
+        if (unsafe != null) {
+            return Verdict.refuse(new Refusal(2, SAFE_NAME_RULE, unsafe));
+        }
         if (!extensions.isEmpty()
                 && FileNames.extension(name).map(e -> !extensions.contains(e)).orElse(true)) {
             return Verdict.refuse(Refusal.accessViolation("upload extension not allowed"));
@@ -96,9 +111,11 @@ public final class UploadInbox {
                 return Verdict.refuse(new Refusal(0, "upload failed", "inbox unavailable: " + e.getMessage()));
             }
         }
+        String folderPrefix = folder.isEmpty() ? "" : folder + "/";
         Path target = switch (existing) {
-            case KEEP_VERSIONS -> dir.resolve(clientFolder(client)).resolve(name + "." + STAMP.format(now));
-            case OVERWRITE, REFUSE -> dir.resolve(name);
+            case KEEP_VERSIONS -> dir.resolve(clientFolder(client))
+                    .resolve(folderPrefix + storedName(fileName, VERSION_ROOM) + "." + STAMP.format(now));
+            case OVERWRITE, REFUSE -> dir.resolve(folderPrefix + storedName(fileName, 0));
         };
         target = target.normalize();
         if (!target.startsWith(dir)) {
@@ -108,6 +125,49 @@ public final class UploadInbox {
             return Verdict.refuse(new Refusal(6, "file already exists", "file already exists"));
         }
         return Verdict.grant(new Upload(name, target, existing));
+    }
+
+    /**
+     * Why a file name is outside the safe set, or null. Names end up in operators' shells and scripts, so
+     * only letters, digits, '.', '_' and '-' pass, and a name may not start with '.' (hidden, and the
+     * temporary files' prefix) or '-' (read as an option by most commands).
+     */
+    static String unsafeCharacter(String fileName) {
+        char first = fileName.charAt(0);
+        if (first == '.' || first == '-') {
+            return "upload name starts with '" + first + "'";
+        }
+        for (int i = 0; i < fileName.length(); i++) {
+            char c = fileName.charAt(i);
+            boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!safe) {
+                return String.format(Locale.ROOT, "unsafe character U+%04X in upload name", (int) c);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The name as stored: unchanged when it and {@code room} more bytes fit one file system name; else its
+     * start, '~' and 8 hex digits of its SHA-256 (so distinct long names stay distinct), and its extension.
+     * Safe names are ASCII, so characters are bytes.
+     */
+    static String storedName(String fileName, int room) {
+        if (fileName.length() + room <= NAME_MAX) {
+            return fileName;
+        }
+        int dot = fileName.lastIndexOf('.');
+        String ext = dot > 0 && fileName.length() - dot <= 16 ? fileName.substring(dot) : "";
+        String hash;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(fileName.getBytes(StandardCharsets.US_ASCII));
+            hash = HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        int keep = NAME_MAX - room - 1 - hash.length() - ext.length();
+        return fileName.substring(0, keep) + "~" + hash + ext;
     }
 
     /** {@code 192.0.2.7} or, for IPv6, the address with ':' as '-' so the folder name works on every OS. */
@@ -123,8 +183,9 @@ public final class UploadInbox {
     /** Opens the temporary file for a planned upload. */
     public FileUpload open(Upload upload) throws IOException {
         Files.createDirectories(upload.target().getParent());
-        Path temp = upload.target().resolveSibling("." + upload.target().getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        // Short and fixed in length, so any name the limit allows also has a temporary name that fits.
+        Path temp = upload.target().resolveSibling(".part-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new FileUpload(upload, temp, ch);
     }

@@ -93,4 +93,58 @@ class UploadInboxTest {
                 .satisfies(r -> assertThat(r.code()).isEqualTo(3))
                 .satisfies(r -> assertThat(r.message()).isEqualTo("disk full or allocation exceeded"));
     }
+
+    @Test
+    void namesOutsideTheSafeSetAreRefusedWithAClearErrorTwo() throws Exception {
+        UploadInbox inbox = new UploadInbox(dir.resolve("any"), ExistingUpload.OVERWRITE, 1000, List.of(),
+                List.of("phones"), 255);
+        InetAddress c = ip("192.0.2.1");
+        for (String name : List.of("$(id)", "|id", "*", "`id`", "a b.cfg", "x;reboot", "phones/<x>", "q?",
+                "-rf", ".hidden", "back\\slash", "caf\u00e9.cfg", "a'b", "a\"b", "~root")) {
+            Refusal r = inbox.plan(name, c, -1, NOW).refusal();
+            assertThat(r.code()).as(name).isEqualTo(2);
+            assertThat(r.message()).as(name).isEqualTo("upload names may use only letters, digits, '.', '_' and '-'");
+        }
+        assertThat(inbox.plan("$(id)", c, -1, NOW).refusal().reason()).isEqualTo("unsafe character U+0024 in upload name");
+        for (String name : List.of("SEP001122334455.cnf.xml", "switch-01_running.cfg", "phones/a.b-c_D9")) {
+            assertThat(inbox.plan(name, c, -1, NOW).granted()).as(name).isTrue();
+        }
+        assertThat(files()).isEmpty();
+    }
+
+    @Test
+    void everyNameTheLengthLimitAllowsIsStoredInEveryMode() throws Exception {
+        String longest = "n".repeat(251) + ".cfg";
+        for (ExistingUpload mode : ExistingUpload.values()) {
+            UploadInbox inbox = new UploadInbox(dir.resolve(mode.name()), mode, 1000, List.of(".cfg"), List.of(), 255);
+            upload(inbox, longest, "192.0.2.7", "config");
+            upload(inbox, "m".repeat(251) + ".cfg", "192.0.2.7", "other");
+            try (Stream<Path> s = Files.walk(dir.resolve(mode.name()))) {
+                List<Path> stored = s.filter(Files::isRegularFile).toList();
+                assertThat(stored).as(mode.name()).hasSize(2);
+                for (Path p : stored) {
+                    assertThat(p.getFileName().toString().length()).isLessThanOrEqualTo(255);
+                    assertThat(p.getFileName().toString()).doesNotStartWith(".");
+                }
+                assertThat(stored.stream().map(p -> {
+                    try {
+                        return Files.readString(p);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })).containsExactlyInAnyOrder("config", "other");
+            }
+        }
+        assertThat(Files.readString(dir.resolve("OVERWRITE").resolve(longest))).isEqualTo("config");
+        String versioned = UploadInbox.storedName(longest, ".20260304T050607Z-1000".length());
+        assertThat(versioned).startsWith("nnnn").endsWith(".cfg").hasSize(255 - 22);
+        assertThat(Files.readString(dir.resolve("KEEP_VERSIONS/192.0.2.7/" + versioned + ".20260304T050607Z")))
+                .isEqualTo("config");
+        UploadInbox generous = new UploadInbox(dir.resolve("g"), ExistingUpload.OVERWRITE, 1000, List.of(), List.of(),
+                1000);
+        upload(generous, "x".repeat(900), "192.0.2.7", "long");
+        try (Stream<Path> s = Files.list(dir.resolve("g"))) {
+            assertThat(s.map(p -> p.getFileName().toString().length()).toList()).containsExactly(255);
+        }
+    }
 }
