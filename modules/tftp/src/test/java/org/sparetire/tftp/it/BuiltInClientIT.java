@@ -7,7 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -111,10 +111,9 @@ class BuiltInClientIT {
     void getAndPutAgainstAtftpd() throws Exception {
         Path atftpd = PeerProgram.require("atftpd", "atftpd");
         Path root = Files.createDirectories(dir.resolve("srv"));
-        // atftpd drops to nobody: its directory must be world readable and writable.
-        for (Path p = root; p != null && p.startsWith(dir.getParent()); p = p.getParent()) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
-        }
+        // atftpd switches to the user and group it is given (nobody by default). Given the owner of the folder
+        // it serves, it reads and writes there as this test does, and no permission outside the folder changes.
+        PosixFileAttributes owner = Files.readAttributes(root, PosixFileAttributes.class);
         byte[] image = random(1_500_000, 2);
         Files.write(root.resolve("image.bin"), image);
         int port;
@@ -123,7 +122,8 @@ class BuiltInClientIT {
         }
         try (PeerProgram.Background daemon = PeerProgram.start(dir.resolve("atftpd.log"), atftpd.toString(),
                 "--daemon", "--no-fork", "--port", Integer.toString(port), "--bind-address", "127.0.0.1",
-                "--user", "nobody", "--group", "nogroup", "--logfile", "-", root.toString())) {
+                "--user", owner.owner().getName(), "--group", owner.group().getName(), "--logfile", "-",
+                root.toString())) {
             InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
             Path out = dir.resolve("from-atftpd.bin");
             TftpClient.Result r = null;
@@ -140,7 +140,6 @@ class BuiltInClientIT {
             assertThat(r.negotiated()).containsEntry("windowsize", "8").containsEntry("blksize", "1468");
 
             Files.writeString(root.resolve("upload.bin"), "");
-            Files.setPosixFilePermissions(root.resolve("upload.bin"), PosixFilePermissions.fromString("rw-rw-rw-"));
             client.put(server, out, "upload.bin", TftpClient.Options.defaults().withBlksize(1024));
             // atftpd acknowledges the last block before it flushes its stdio buffer and closes the file:
             // wait (bounded) until it is whole, then compare every byte.
