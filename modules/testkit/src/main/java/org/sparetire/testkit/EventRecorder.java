@@ -25,6 +25,11 @@ public final class EventRecorder implements AutoCloseable {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /** Forgets what was recorded so far: tests that share one service match only the events they caused. */
+    public synchronized void clear() {
+        events.clear();
+    }
+
     /** Waits (on real sockets) until an event of the type matches, or fails after the timeout. */
     public synchronized <E extends Event> E await(Class<E> type, Predicate<? super E> match, Duration timeout)
             throws InterruptedException {
