@@ -1,7 +1,6 @@
 package org.sparetire.dhcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -238,10 +237,5 @@ class DhcpConfigTest {
 
     static java.net.InetAddress ip(String s) {
         return Addresses.parseNumeric(s);
-    }
-
-    @Test
-    void unusedAssertThrownByKeepsImportsHonest() {
-        assertThatThrownBy(() -> load("dhcp: [1]")).isInstanceOf(ConfigException.class);
     }
 }
