@@ -68,11 +68,13 @@ class LinuxPageCacheTest {
         assertThat(dropBehind.awaitClosed(30, TimeUnit.SECONDS)).isTrue();
         t.close();
 
-        // Everything below the last eviction is gone; the last KEEP bytes were never meant to go.
+        // Everything below the last eviction is gone. How much of the rest stays is the kernel's choice (a
+        // loaded machine reclaims pages), so the tail and an untracked file written alike need only show that
+        // pages nobody evicted do stay: then the zero is the eviction's doing.
         long evictedTo = FILE_SIZE - KEEP - STEP;
         assertThat(residentPages(tracked, 0, evictedTo)).isZero();
-        assertThat(residentPages(tracked, FILE_SIZE - KEEP, FILE_SIZE)).isEqualTo(pages(KEEP));
-        assertThat(residentPages(untracked, 0, FILE_SIZE)).isEqualTo(pages(FILE_SIZE));
+        assertThat(residentPages(tracked, FILE_SIZE - KEEP, FILE_SIZE)).isPositive();
+        assertThat(residentPages(untracked, 0, evictedTo)).isPositive();
         assertThat(Files.size(tracked)).isEqualTo(FILE_SIZE);
     }
 
@@ -147,10 +149,6 @@ class LinuxPageCacheTest {
                 }
             }
         }
-    }
-
-    private static long pages(long bytes) {
-        return bytes / PAGE;
     }
 
     /** Asks mincore(2), through a one-page mapping per page, which pages of the range are in memory. */
