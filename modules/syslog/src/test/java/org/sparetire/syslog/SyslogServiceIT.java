@@ -118,7 +118,7 @@ class SyslogServiceIT {
             OutputStream o = octets.getOutputStream();
             o.write("20 <13>1 - h a - - - x".getBytes(StandardCharsets.US_ASCII)); // one byte short: split frame
             o.flush();
-            Thread.sleep(50);
+            awaitReadByServer(c.tcpPort(), octets.getLocalPort()); // so the frame reaches it in two reads
             o.write("y19 <13>1 - h a - - - z".getBytes(StandardCharsets.US_ASCII));
             o.flush();
             lines.getOutputStream().write("<13>Nov 24 05:00:00 h t: lf one\n<13>Nov 24 05:00:00 h t: lf two\n"
@@ -212,6 +212,33 @@ class SyslogServiceIT {
             Thread.sleep(10);
         }
         assertThat(counter.getAsLong()).isEqualTo(want);
+    }
+
+    /**
+     * Waits until the server has read everything this client sent on its connection: the connection's receive
+     * queue in /proc/net/tcp (or tcp6), see proc(5), is empty.
+     */
+    private static void awaitReadByServer(int serverPort, int clientPort) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long unread;
+        while ((unread = unreadByServer(serverPort, clientPort)) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(unread).as("bytes the server has not read from client port %d", clientPort).isZero();
+    }
+
+    private static long unreadByServer(int serverPort, int clientPort) throws java.io.IOException {
+        String local = String.format(":%04X", serverPort);
+        String remote = String.format(":%04X", clientPort);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 4 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                    return Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16); // tx_queue:rx_queue
+                }
+            }
+        }
+        return -1; // no such connection
     }
 
     @Test
@@ -347,7 +374,7 @@ class SyslogServiceIT {
             for (int i = 0; i < 3; i++) {
                 c.sendUdp("<13>batch " + i);
                 c.awaitLines("127.0.0.1.log", i + 1);
-                Thread.sleep(150); // let each batch be flushed on its own
+                awaitCount(() -> c.service.counters().diskLost.sum(), i + 1); // each batch fails on its own
             }
             org.sparetire.core.event.ServiceWarning w = events.await(org.sparetire.core.event.ServiceWarning.class,
                     Duration.ofSeconds(5));
