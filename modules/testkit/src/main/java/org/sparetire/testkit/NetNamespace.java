@@ -94,6 +94,25 @@ public final class NetNamespace implements AutoCloseable {
                 .toArray(String[]::new));
     }
 
+    /**
+     * Waits until a socket in this namespace is bound to the UDP port, which is when a daemon started here
+     * can take its first datagram; fails with the daemon's output if it exits first or the limit passes.
+     */
+    public void awaitUdpPort(int port, PeerProgram.Background daemon, Duration limit)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (exec(IP_TIMEOUT, "ss", "-H", "-l", "-u", "-n", "sport = :" + port).assertSuccess().stdout().isBlank()) {
+            if (!daemon.isAlive()) {
+                throw new AssertionError("exited before it bound UDP port " + port + ":\n" + daemon.output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nothing bound UDP port " + port + " in " + name + " within " + limit + ":\n"
+                        + daemon.output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static void ip(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip"));
         cmd.addAll(List.of(args));

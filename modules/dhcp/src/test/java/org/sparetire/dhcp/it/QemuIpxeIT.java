@@ -151,7 +151,8 @@ class QemuIpxeIT {
                     "--port=0", "--conf-file=/dev/null", "--interface=vdns", "--bind-interfaces", "--user=root",
                     "--pid-file=", "--log-facility=-", "--dhcp-range=10.77.0.150,10.77.0.160,1h",
                     "--dhcp-leasefile=" + dir.resolve("dnsmasq.leases"), "--enable-tftp", "--tftp-root=" + root)) {
-                Thread.sleep(500);
+                other.awaitUdpPort(67, dnsmasq, T);
+                other.awaitUdpPort(69, dnsmasq, T);
                 try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), config);
                      PeerProgram.Background vm = srv.start(dir.resolve("console.log"), qemu(false, "tap0").toArray(String[]::new))) {
                     assertThat(server.proxyPort()).isEqualTo(4011);

@@ -50,7 +50,7 @@ class RelayIT {
             try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), config);
                  PeerProgram.Background dhcrelay = relay.start(dir.resolve("dhcrelay.log"), "dhcrelay", "-d", "-4",
                          "-a", "-pf", dir.resolve("dhcrelay.pid").toString(), "-id", "rack7", "-iu", "rsrv", "10.77.0.1")) {
-                Thread.sleep(500);
+                relay.awaitUdpPort(67, dhcrelay, T);
                 PeerProgram.Result r = cli.exec(Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "cli0", "-f", "-q",
                         "-n", "-t", "5", "-T", "2", "-s", UdhcpcIT.script(dir).toString());
                 assertThat(r.exitCode()).as(r.describe() + server.output() + dhcrelay.output()).isZero();
