@@ -11,7 +11,7 @@ import org.sparetire.core.time.Clock;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.codec.SyslogMessage;
 import org.sparetire.syslog.codec.SyslogParser;
-import org.sparetire.syslog.policy.RateLimiter;
+import org.sparetire.core.net.RateLimiter;
 import org.sparetire.syslog.policy.SenderAllowlist;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.Cidr;
+import org.sparetire.core.net.RateLimiter;
 import org.sparetire.syslog.SyslogConfig.DeviceFiles;
 
 class PolicyTest {

@@ -1,11 +1,11 @@
-package org.sparetire.syslog.policy;
+package org.sparetire.core.net;
 
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A token bucket per sender address, so one switch stuck in a log storm cannot starve the others. Time is
+ * A token bucket per sender address, so one sender in a storm (a switch stuck logging, a flood of DHCP INFORMs) cannot starve the others. Time is
  * passed in (monotonic nanoseconds), never read here. Buckets of senders that went quiet are forgotten
  * once more than {@code maxSenders} are tracked, so a spoofed flood cannot grow memory without bound.
  */
