@@ -100,6 +100,15 @@ final class DashboardControl implements ApplianceControl {
     }
 
     @Override
+    public Map<String, Long> dhcpDropped() {
+        return running("dhcp", DhcpService.class).map(d -> {
+            var n = d.dropped();
+            return Map.of("inform-rate", n.informsOverRate(), "unicast-new-destinations", n.unicastNewDestinations(),
+                    "unicast-queue-full", n.unicastQueueFull());
+        }).orElse(Map.of());
+    }
+
+    @Override
     public List<LeaseEvent> currentLeases() {
         Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
         if (dhcp.isEmpty()) {

@@ -42,6 +42,8 @@ public final class DhcpService implements Service<DhcpConfig> {
     private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
     private static final int MAX_PINGS = 4;
+    /** At most one dashboard warning per this period while a flood lasts (the log has a line per sweep). */
+    private static final Duration DROP_WARNING_EVERY = Duration.ofMinutes(1);
 
     private final ServiceContext context;
     private final DhcpTransport transport;
@@ -56,6 +58,9 @@ public final class DhcpService implements Service<DhcpConfig> {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
     private volatile boolean accepting;
+    /** Flood drops already reported, and when the last warning went out; touched only by the sweep. */
+    private DhcpTransport.Dropped reportedDrops = new DhcpTransport.Dropped(0, 0, 0);
+    private Instant lastDropWarning = Instant.MIN;
     /** Replies whose leases are not queued for the disk yet; event-loop confined, handed to the journal at the end of each read burst. */
     private final List<Pending> pending = new ArrayList<>();
     private final DhcpTransport.RequestHandler handler = new DhcpTransport.RequestHandler() {
@@ -219,6 +224,7 @@ public final class DhcpService implements Service<DhcpConfig> {
         if (r == null || j == null) {
             return;
         }
+        reportDrops();
         List<Lease> expired = r.onTimeout(context.clock().now());
         if (!expired.isEmpty()) {
             j.append(expired);
@@ -228,6 +234,32 @@ public final class DhcpService implements Service<DhcpConfig> {
                         l.address(), l.hostname(), null, -1, null, null, null, l.expires(), null, null));
             }
         }
+    }
+
+    /** One log line per sweep in which a flood cost something, and a dashboard warning at most once a minute. */
+    private void reportDrops() {
+        DhcpTransport.Dropped now = transport.dropped();
+        long informs = now.informsOverRate() - reportedDrops.informsOverRate();
+        long fresh = now.unicastNewDestinations() - reportedDrops.unicastNewDestinations();
+        long full = now.unicastQueueFull() - reportedDrops.unicastQueueFull();
+        reportedDrops = now;
+        if (informs == 0 && fresh == 0 && full == 0) {
+            return;
+        }
+        String msg = "flood in the last " + SWEEP_EVERY.toSeconds() + "s: dropped " + informs
+                + " INFORMs over the per-source rate, " + fresh + " unicast replies to too many new addresses at once"
+                + " and " + full + " with the unicast send queue full (replies to addresses that do not answer ARP)";
+        log.warn("dhcp {}", msg);
+        Instant at = context.clock().now();
+        if (!at.isBefore(lastDropWarning.plus(DROP_WARNING_EVERY))) {
+            lastDropWarning = at;
+            context.events().publish(new ServiceWarning(at, "dhcp", msg));
+        }
+    }
+
+    /** Requests and replies given up under a flood since start, for the metrics. */
+    public DhcpTransport.Dropped dropped() {
+        return transport.dropped();
     }
 
     /**
@@ -539,7 +571,8 @@ public final class DhcpService implements Service<DhcpConfig> {
             detail = "mode=" + config.mode().name().toLowerCase() + " interfaces="
                     + config.interfaces().stream().collect(Collectors.joining(",")) + " requests=" + requests.get()
                     + " acks=" + acks.get() + (journal == null ? "" : " fsyncs=" + journal.fsyncs())
-                    + (withheld.get() > 0 ? " withheld=" + withheld.get() : "");
+                    + (withheld.get() > 0 ? " withheld=" + withheld.get() : "")
+                    + (transport.dropped().total() > 0 ? " flood-dropped=" + transport.dropped().total() : "");
         }
         return new ServiceHealth(state, eps, detail);
     }

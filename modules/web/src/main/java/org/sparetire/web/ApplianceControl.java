@@ -57,6 +57,14 @@ public interface ApplianceControl {
     }
 
     /**
+     * DHCP requests and replies given up under a flood since start, by reason (INFORMs over the per-source
+     * rate, unicast replies to too many new addresses, unicast send queue full); empty when DHCP is not running.
+     */
+    default Map<String, Long> dhcpDropped() {
+        return Map.of();
+    }
+
+    /**
      * The four required capabilities from plain functions, for an app that has them at hand:
      * {@code ApplianceControl.of(manager::health, manager::config, () -> readFile(path), () -> manager.requestReload(source))}.
      * Optional capabilities keep their "not available" defaults.

@@ -97,4 +97,9 @@ public final class FakeAppliance implements ApplianceControl {
     public OptionalLong syslogDropped() {
         return OptionalLong.of(3);
     }
+
+    @Override
+    public Map<String, Long> dhcpDropped() {
+        return Map.of("inform-rate", 5L, "unicast-queue-full", 0L);
+    }
 }

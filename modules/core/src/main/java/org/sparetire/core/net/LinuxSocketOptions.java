@@ -15,4 +15,8 @@ public final class LinuxSocketOptions {
      */
     public static final IntegerUnixChannelOption SO_RCVBUFFORCE =
             new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, 33);
+
+    /** SO_SNDBUF without the net.core.wmem_max cap; needs CAP_NET_ADMIN (root). */
+    public static final IntegerUnixChannelOption SO_SNDBUFFORCE =
+            new IntegerUnixChannelOption("SO_SNDBUFFORCE", SOL_SOCKET, 32);
 }

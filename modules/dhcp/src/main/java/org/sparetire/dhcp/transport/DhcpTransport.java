@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.RawUnixChannelOption;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.lifecycle.ServiceStartException;
@@ -32,6 +34,8 @@ import org.sparetire.dhcp.codec.DhcpCodec;
 import org.sparetire.dhcp.codec.DhcpMessage;
 import org.sparetire.dhcp.codec.MalformedPacketException;
 import org.sparetire.dhcp.lease.Ingress;
+import org.sparetire.dhcp.policy.RequestAdmission;
+import org.sparetire.dhcp.policy.UnicastBudget;
 
 /**
  * DHCP sockets: one per configured interface (and per port), each bound to {@code 0.0.0.0:port} and to its
@@ -41,6 +45,17 @@ import org.sparetire.dhcp.lease.Ingress;
  * routing table says about the default route. It is the approach ISC dhcpd and Kea's UDP mode take;
  * dnsmasq instead reads IP_PKTINFO, which Netty does not expose. All sockets share one event loop, so
  * the responder behind them needs no locks.
+ *
+ * <p>Each interface has a second socket, bound to the interface's own address, for unicast. A unicast
+ * reply (to a ciaddr, a relay's giaddr) may wait seconds in the kernel for an ARP answer that never comes,
+ * and it is charged to its socket's send buffer meanwhile; sent through the socket that also carries the
+ * broadcast OFFERs and ACKs, enough of them would hold every other client's reply back. So broadcasts
+ * leave by the wildcard socket, which never waits for ARP, and unicast replies by their own socket, whose
+ * queue is bounded: when it is full the reply is dropped and counted rather than queued behind the others.
+ * The kernel keeps a bounded queue per destination while it resolves (unres_qlen_bytes) and drops it when
+ * resolution fails; how many destinations may be resolving at once is bounded here ({@link UnicastBudget}),
+ * because the kernel's neighbour table is shared by the whole host. Unicast requests arrive on the address-bound socket (the more specific binding) and
+ * broadcasts on the wildcard one, so no datagram is read twice.
  */
 public final class DhcpTransport {
     private static final Logger log = LoggerFactory.getLogger(DhcpTransport.class);
@@ -53,6 +68,21 @@ public final class DhcpTransport {
     private static final int RECEIVE_BUFFER = 4 << 20;
     /** Datagrams read before the handler hears "batch end"; Netty's default is 16. */
     private static final int READ_BURST = 64;
+    /**
+     * Send buffer of the unicast socket: replies held for ARP (up to about 3 s each) are charged to it, so it
+     * is large enough for a few thousand of them (capped by net.core.wmem_max unless root).
+     */
+    private static final int UNICAST_SEND_BUFFER = 2 << 20;
+    /** Replies queued in user space once the kernel refuses more: past this, unicast replies are dropped. */
+    private static final WriteBufferWaterMark UNICAST_QUEUE = new WriteBufferWaterMark(16 << 10, 32 << 10);
+    private static final byte[] LIMITED_BROADCAST = {(byte) 255, (byte) 255, (byte) 255, (byte) 255};
+
+    /** Requests and replies given up under a flood, since start. */
+    public record Dropped(long informsOverRate, long unicastNewDestinations, long unicastQueueFull) {
+        public long total() {
+            return informsOverRate + unicastNewDestinations + unicastQueueFull;
+        }
+    }
 
     /** Called on the event loop: once per well-formed request, then once when a burst of reads ends. */
     public interface RequestHandler {
@@ -62,16 +92,18 @@ public final class DhcpTransport {
         void onBatchEnd();
     }
 
-    /** One bound socket. */
+    /** One interface (and port): the wildcard socket for broadcasts, the address-bound one for unicast. */
     public static final class Endpoint {
-        private final Channel channel;
         private final LocalInterfaces.Ipv4 iface;
         private final boolean bootServerPort;
+        private final Shedding shedding;
+        private volatile Channel channel;
+        private volatile Channel unicast;
 
-        Endpoint(Channel channel, LocalInterfaces.Ipv4 iface, boolean bootServerPort) {
-            this.channel = channel;
+        Endpoint(LocalInterfaces.Ipv4 iface, boolean bootServerPort, Shedding shedding) {
             this.iface = iface;
             this.bootServerPort = bootServerPort;
+            this.shedding = shedding;
         }
 
         public LocalInterfaces.Ipv4 iface() {
@@ -97,21 +129,60 @@ public final class DhcpTransport {
             if (!e.dropped().isEmpty()) {
                 log.debug("dhcp reply to {} leaves out options {}: they do not fit in {} bytes", to, e.dropped(), maxLength);
             }
-            ByteBuf buf = Unpooled.wrappedBuffer(e.bytes());
-            channel.writeAndFlush(new DatagramPacket(buf, to)).addListener(f -> {
-                if (!f.isSuccess()) {
-                    log.warn("dhcp send to {} via {} failed: {}", to, iface.name(), f.cause().toString());
-                }
-            });
+            DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(e.bytes()), to);
+            Channel u = unicast;
+            if (u == null || java.util.Arrays.equals(to.getAddress().getAddress(), LIMITED_BROADCAST)) {
+                channel.writeAndFlush(packet).addListener(f -> failed(f, to));
+            } else if (u.eventLoop().inEventLoop()) {
+                sendUnicast(u, packet);
+            } else {
+                u.eventLoop().execute(() -> sendUnicast(u, packet));
+            }
+        }
+
+        /** On the event loop: queue behind other unicast replies only while that queue is short. */
+        private void sendUnicast(Channel u, DatagramPacket packet) {
+            if (!shedding.budget.admit(packet.recipient().getAddress(), System.nanoTime())) {
+                packet.release();
+                shedding.newDestinations.increment();
+                return;
+            }
+            if (!u.isWritable()) {
+                packet.release();
+                shedding.queueFull.increment();
+                return;
+            }
+            InetSocketAddress to = packet.recipient();
+            u.writeAndFlush(packet).addListener(f -> failed(f, to));
+        }
+
+        private void failed(io.netty.util.concurrent.Future<?> f, InetSocketAddress to) {
+            if (!f.isSuccess()) {
+                log.warn("dhcp send to {} via {} failed: {}", to, iface.name(), f.cause().toString());
+            }
         }
 
         public void close() {
+            Channel u = unicast;
+            if (u != null) {
+                u.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 
     private final NetRuntime net;
     private final EventLoop loop;
+    private final RequestAdmission admission = new RequestAdmission();
+    private final Shedding shedding = new Shedding();
+
+    /** What is given up under a flood; the budget is touched only on the event loop. */
+    private static final class Shedding {
+        final UnicastBudget budget = new UnicastBudget();
+        final LongAdder informsOverRate = new LongAdder();
+        final LongAdder newDestinations = new LongAdder();
+        final LongAdder queueFull = new LongAdder();
+    }
 
     public DhcpTransport(NetRuntime net) {
         this.net = net;
@@ -129,26 +200,50 @@ public final class DhcpTransport {
             throw new ServiceStartException("DHCP needs the Linux epoll transport to tie its sockets to "
                     + iface.name() + " (SO_BINDTODEVICE); set lifecycle.io-transport: auto or epoll");
         }
-        Bootstrap b = deviceBootstrap(iface.name()).handler(new ChannelInitializer<Channel>() {
+        Endpoint ep = new Endpoint(iface, bootServerPort, shedding);
+        InetSocketAddress where = new InetSocketAddress(port);
+        Channel wildcard = bindOne(deviceBootstrap(iface.name()), ep, false, handler, where, settingKey);
+        InetSocketAddress own = new InetSocketAddress(iface.address(), ((InetSocketAddress) wildcard.localAddress()).getPort());
+        Bootstrap unicast = deviceBootstrap(iface.name())
+                .option(ChannelOption.SO_SNDBUF, UNICAST_SEND_BUFFER)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UNICAST_QUEUE);
+        if (ROOT) {
+            unicast.option(LinuxSocketOptions.SO_SNDBUFFORCE, UNICAST_SEND_BUFFER);
+        }
+        try {
+            bindOne(unicast, ep, true, handler, own, settingKey);
+        } catch (ServiceStartException e) {
+            wildcard.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            throw e;
+        }
+        log.info("dhcp listening iface={} address={} port={}{}", iface.name(), iface.address().getHostAddress(),
+                ep.port(), bootServerPort ? " (PXE boot server)" : "");
+        return ep;
+    }
+
+    private Channel bindOne(Bootstrap b, Endpoint ep, boolean unicast, RequestHandler handler, InetSocketAddress where,
+                            String settingKey) throws ServiceStartException {
+        b.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // Replies written while a read burst is handled (OFFERs), or by one task (a group commit's
                 // ACKs), leave with one flush: the epoll transport then sends them with one sendmmsg
                 // instead of a sendto each.
                 ch.pipeline().addLast(new FlushConsolidationHandler(READ_BURST, true),
-                        new RequestDecoder(iface, bootServerPort, handler));
+                        new RequestDecoder(ep, unicast, handler));
             }
         });
-        InetSocketAddress where = new InetSocketAddress(port);
         ChannelFuture f = b.bind(where).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new ServiceStartException(BindFailures.describe(where, settingKey, f.cause()) + " on " + iface.name(),
-                    f.cause());
+            throw new ServiceStartException(BindFailures.describe(where, settingKey, f.cause()) + " on "
+                    + ep.iface().name(), f.cause());
         }
-        Endpoint ep = new Endpoint(f.channel(), iface, bootServerPort);
-        log.info("dhcp listening iface={} address={} port={}{}", iface.name(), iface.address().getHostAddress(),
-                ep.port(), bootServerPort ? " (PXE boot server)" : "");
-        return ep;
+        return f.channel();
+    }
+
+    /** What was given up under a flood since start. */
+    public Dropped dropped() {
+        return new Dropped(shedding.informsOverRate.sum(), shedding.newDestinations.sum(), shedding.queueFull.sum());
     }
 
     Bootstrap deviceBootstrap(String ifaceName) {
@@ -186,21 +281,25 @@ public final class DhcpTransport {
     }
 
     /** Decodes datagrams; malformed ones are dropped with one debug line and the socket stays open. */
-    private static final class RequestDecoder extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final LocalInterfaces.Ipv4 iface;
-        private final boolean bootServerPort;
+    private final class RequestDecoder extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Endpoint endpoint;
+        private final boolean unicast;
         private final RequestHandler handler;
-        private Endpoint endpoint;
 
-        RequestDecoder(LocalInterfaces.Ipv4 iface, boolean bootServerPort, RequestHandler handler) {
-            this.iface = iface;
-            this.bootServerPort = bootServerPort;
+        RequestDecoder(Endpoint endpoint, boolean unicast, RequestHandler handler) {
+            this.endpoint = endpoint;
+            this.unicast = unicast;
             this.handler = handler;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            endpoint = new Endpoint(ctx.channel(), iface, bootServerPort);
+            // Before the first read: replies to what this socket reads can go out from here on.
+            if (unicast) {
+                endpoint.unicast = ctx.channel();
+            } else {
+                endpoint.channel = ctx.channel();
+            }
             ctx.fireChannelActive();
         }
 
@@ -209,6 +308,7 @@ public final class DhcpTransport {
             ByteBuf content = packet.content();
             byte[] bytes = new byte[content.readableBytes()];
             content.getBytes(content.readerIndex(), bytes);
+            LocalInterfaces.Ipv4 iface = endpoint.iface();
             DhcpMessage msg;
             try {
                 msg = DhcpCodec.decode(bytes);
@@ -217,11 +317,17 @@ public final class DhcpTransport {
                         e.getMessage());
                 return;
             }
-            if (endpoint == null) {
-                endpoint = new Endpoint(ctx.channel(), iface, bootServerPort);
+            RequestAdmission.Verdict v = admission.admit(msg, packet.sender().getAddress(), System.nanoTime());
+            if (v != RequestAdmission.Verdict.ADMIT) {
+                shedding.informsOverRate.increment();
+                if (v == RequestAdmission.Verdict.INFORM_RATE_FIRST) {
+                    log.debug("dhcp drop iface={} peer={}: INFORMs over {} a second from this source", iface.name(),
+                            packet.sender(), RequestAdmission.INFORMS_PER_SECOND);
+                }
+                return;
             }
             handler.onRequest(msg, new Ingress(iface.name(), iface.address(), iface.network(), packet.sender(),
-                    bootServerPort), endpoint);
+                    endpoint.bootServerPort()), endpoint);
         }
 
         @Override
@@ -233,7 +339,7 @@ public final class DhcpTransport {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // One line, and the socket stays open: the next client deserves an answer (netty QOTM example).
-            log.warn("dhcp socket on {}: {}", iface.name(), cause.toString());
+            log.warn("dhcp socket on {}: {}", endpoint.iface().name(), cause.toString());
         }
     }
 }

@@ -82,6 +82,10 @@ public final class ApplianceMetrics {
         CounterWithCallback.builder().name("sparetire_syslog_messages_dropped_total")
                 .help("Syslog messages the collector dropped (absent when it does not count them)")
                 .callback(cb -> control.get().syslogDropped().ifPresent(cb::call)).register(registry);
+        CounterWithCallback.builder().name("sparetire_dhcp_dropped_total")
+                .help("DHCP requests and replies given up under a flood, by reason").labelNames("reason")
+                .callback(cb -> control.get().dhcpDropped().forEach((reason, n) -> cb.call(n, reason)))
+                .register(registry);
         GaugeWithCallback.builder().name("sparetire_service_up")
                 .help("1 when the service is running, 0 otherwise").labelNames("service")
                 .callback(cb -> {

@@ -64,7 +64,9 @@ class ApplianceMetricsTest {
                 .contains("sparetire_warnings_total{service=\"dhcp\"} 1.0")
                 .contains("sparetire_dhcp_pool_utilisation_ratio{pool=\"lab 10.77.0.100-10.77.0.199\"} 0.25")
                 .contains("sparetire_dhcp_pool_addresses{pool=\"lab 10.77.0.100-10.77.0.199\"} 100.0")
-                .contains("sparetire_syslog_messages_dropped_total 3.0");
+                .contains("sparetire_syslog_messages_dropped_total 3.0")
+                .contains("sparetire_dhcp_dropped_total{reason=\"inform-rate\"} 5.0")
+                .contains("sparetire_dhcp_dropped_total{reason=\"unicast-queue-full\"} 0.0");
 
         // The lease gauge follows the clock: ten minutes on, the bound lease has expired.
         clock.advance(Duration.ofMinutes(10));
