@@ -1,11 +1,10 @@
 package org.sparetire.tftp.policy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.sparetire.core.event.TransferDirection;
 import org.sparetire.core.net.Cidr;
@@ -59,26 +58,27 @@ public final class RequestPolicy {
             return Verdict.refuse(Refusal.accessViolation("client not allowed to read"));
         }
         String name = remapper.apply(FileNames.decode(wireName), client);
-        Verdict<Path> path = jailFor(client).resolveForRead(name);
-        if (!path.granted()) {
-            return Verdict.refuse(path.refusal());
+        Verdict<BeneathRoot.OpenFile> opened = jailFor(client).openForRead(name);
+        if (!opened.granted()) {
+            return Verdict.refuse(opened.refusal());
         }
-        try {
-            if (mode == Mode.NETASCII) {
-                long size = Files.size(path.value());
-                if (size > NETASCII_MAX) {
-                    return Verdict.refuse(new Refusal(0, "file too large for netascii, use octet",
-                            "netascii requested for " + size + " bytes"));
-                }
-                byte[] local;
-                try (InputStream in = Files.newInputStream(path.value())) {
-                    local = in.readNBytes((int) NETASCII_MAX + 1);
-                }
-                return Verdict.grant(new ReadGrant(new MemorySource(Netascii.toWire(local)), name));
+        BeneathRoot.OpenFile file = opened.value();
+        if (mode != Mode.NETASCII) {
+            return Verdict.grant(new ReadGrant(files.share(file), name));
+        }
+        try (file) {
+            if (file.size() > NETASCII_MAX) {
+                return Verdict.refuse(new Refusal(0, "file too large for netascii, use octet",
+                        "netascii requested for " + file.size() + " bytes"));
             }
-            return Verdict.grant(new ReadGrant(files.open(path.value()), name));
+            ByteBuffer local = ByteBuffer.allocate((int) file.size());
+            while (local.hasRemaining() && file.channel().read(local, local.position()) > 0) {
+                // positional reads until the file ends
+            }
+            return Verdict.grant(new ReadGrant(new MemorySource(Netascii.toWire(
+                    Arrays.copyOf(local.array(), local.position()))), name));
         } catch (IOException e) {
-            return Verdict.refuse(new Refusal(2, "access violation", "cannot open: " + e.getClass().getSimpleName()));
+            return Verdict.refuse(new Refusal(2, "access violation", "cannot read: " + e.getClass().getSimpleName()));
         }
     }
 

@@ -3,13 +3,9 @@ package org.sparetire.tftp.policy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Opens each file once however many clients fetch it (forty phones on a bench pull the same firmware),
@@ -38,15 +34,19 @@ public final class SharedFiles {
         }
     }
 
-    /** Opens (or shares) a regular file. The size is taken from the open descriptor, not an earlier stat. */
-    public synchronized FileSource open(Path path) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-        Identity id = new Identity(a.fileKey() == null ? path : a.fileKey(), a.size(), a.lastModifiedTime().toMillis());
-        Entry e = open.get(path);
-        if (e == null || !Objects.equals(e.identity, id)) {
-            FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-            e = new Entry(path, id, ch, ch.size());
-            open.put(path, e);
+    /**
+     * Shares a file opened and checked by the path jail: an entry for the same path and the same identity
+     * (file key, size, modification time) serves it, and the new descriptor is closed; otherwise the new
+     * descriptor becomes that path's entry. The size is the open descriptor's, not an earlier stat's.
+     */
+    public synchronized FileSource share(BeneathRoot.OpenFile file) {
+        Identity id = new Identity(file.fileKey(), file.size(), file.modified());
+        Entry e = open.get(file.path());
+        if (e != null && e.identity.equals(id)) {
+            file.close();
+        } else {
+            e = new Entry(file.path(), id, file.channel(), file.size());
+            open.put(file.path(), e);
         }
         e.users++;
         return new Handle(e);

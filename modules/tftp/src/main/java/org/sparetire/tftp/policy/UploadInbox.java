@@ -6,17 +6,15 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +43,7 @@ public final class UploadInbox {
     private final List<String> extensions;
     private final List<String> folders;
     private final int maxNameLength;
+    private final BeneathRoot inboxRoot;
 
     /**
      * @param extensions allowed extensions with the dot, lower case; empty allows any
@@ -58,6 +57,7 @@ public final class UploadInbox {
         this.extensions = extensions.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
         this.folders = List.copyOf(folders);
         this.maxNameLength = maxNameLength;
+        this.inboxRoot = new BeneathRoot(this.dir, SymlinkPolicy.NEVER, false);
     }
 
     public long maxSize() {
@@ -180,35 +180,48 @@ public final class UploadInbox {
         return text;
     }
 
-    /** Opens the temporary file for a planned upload. */
+    /**
+     * Opens the temporary file for a planned upload. The folders on the way are opened without following
+     * links and held open until the upload ends, so the file is created and renamed where it was planned.
+     */
     public FileUpload open(Upload upload) throws IOException {
-        Files.createDirectories(upload.target().getParent());
+        List<String> parts = new ArrayList<>();
+        dir.relativize(upload.target().getParent()).forEach(p -> parts.add(p.toString()));
+        if (parts.size() == 1 && parts.get(0).isEmpty()) {
+            parts.clear();
+        }
+        BeneathRoot.Folder folder = inboxRoot.folder(parts);
         // Short and fixed in length, so any name the limit allows also has a temporary name that fits.
-        Path temp = upload.target().resolveSibling(".part-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
-        FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new FileUpload(upload, temp, ch);
+        String temp = ".part-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        try {
+            return new FileUpload(upload, folder, temp, folder.create(temp));
+        } catch (IOException e) {
+            folder.close();
+            throw e;
+        }
     }
 
     /** The temporary file of one upload; {@link #commit} renames it into place. */
     public static final class FileUpload implements BlockSink {
         private final Upload upload;
-        private final Path temp;
+        private final BeneathRoot.Folder folder;
+        private final String temp;
         private final FileChannel channel;
         /** Blocks are written 128 KiB at a time: one system call per ~90 blocks of 1468 bytes, not per block. */
         private final GatheredWrites writes;
         private Path committedAs;
         private boolean done;
 
-        FileUpload(Upload upload, Path temp, FileChannel channel) {
+        FileUpload(Upload upload, BeneathRoot.Folder folder, String temp, FileChannel channel) {
             this.upload = upload;
+            this.folder = folder;
             this.temp = temp;
             this.channel = channel;
             this.writes = new GatheredWrites(channel, 128 * 1024);
         }
 
         public Path temp() {
-            return temp;
+            return folder.path().resolve(temp);
         }
 
         /** Where the upload finally landed (versions may add a suffix), or null before commit. */
@@ -235,42 +248,42 @@ public final class UploadInbox {
                 abort();
                 throw classify(e);
             }
-            Path target = upload.target();
-            switch (upload.existing()) {
-                case OVERWRITE -> {
-                    try {
-                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                case REFUSE -> {
-                    try {
-                        Files.move(temp, target);
-                    } catch (FileAlreadyExistsException e) {
-                        abort();
-                        throw new IOException("file appeared while uploading");
-                    }
-                }
-                case KEEP_VERSIONS -> {
-                    // Two uploads from one device in the same second: keep both, as name.stamp-2, -3, ...
-                    for (int n = 1; ; n++) {
-                        Path candidate = n == 1 ? target : target.resolveSibling(target.getFileName() + "-" + n);
+            String target = upload.target().getFileName().toString();
+            try {
+                switch (upload.existing()) {
+                    case OVERWRITE -> folder.rename(temp, target, true);
+                    case REFUSE -> {
                         try {
-                            Files.move(temp, candidate);
-                            target = candidate;
-                            break;
+                            folder.rename(temp, target, false);
                         } catch (FileAlreadyExistsException e) {
-                            if (n > 1000) {
-                                abort();
-                                throw e;
+                            abort();
+                            throw new IOException("file appeared while uploading");
+                        }
+                    }
+                    case KEEP_VERSIONS -> {
+                        // Two uploads from one device in the same second: keep both, as name.stamp-2, -3, ...
+                        for (int n = 1; ; n++) {
+                            String candidate = n == 1 ? target : target + "-" + n;
+                            try {
+                                folder.rename(temp, candidate, false);
+                                target = candidate;
+                                break;
+                            } catch (FileAlreadyExistsException e) {
+                                if (n >= 1000) {
+                                    abort();
+                                    throw e;
+                                }
                             }
                         }
                     }
                 }
+            } catch (IOException e) {
+                abort();
+                throw e;
             }
-            committedAs = target;
+            committedAs = folder.path().resolve(target);
             done = true;
+            closeFolder();
         }
 
         @Override
@@ -285,9 +298,18 @@ public final class UploadInbox {
                 // the file is deleted next; nothing of it must survive
             }
             try {
-                Files.deleteIfExists(temp);
+                folder.delete(temp);
             } catch (IOException ignored) {
                 // best effort: a leftover .part file is hidden and never served
+            }
+            closeFolder();
+        }
+
+        private void closeFolder() {
+            try {
+                folder.close();
+            } catch (IOException ignored) {
+                // a directory descriptor opened only for reading
             }
         }
 

@@ -28,6 +28,15 @@ class PathJailTest {
         Files.createSymbolicLink(root.resolve("dangling"), root.resolve("nope"));
     }
 
+    /** Opens and closes at once: these tests ask only what was opened. */
+    static Verdict<BeneathRoot.OpenFile> open(PathJail jail, String name) {
+        Verdict<BeneathRoot.OpenFile> v = jail.openForRead(name);
+        if (v.granted()) {
+            v.value().close();
+        }
+        return v;
+    }
+
     PathJail jail(SymlinkPolicy policy, boolean caseInsensitive) {
         return new PathJail(root, policy, caseInsensitive, 255);
     }
@@ -35,17 +44,17 @@ class PathJailTest {
     @ParameterizedTest
     @ValueSource(strings = {"pxelinux.0", "/pxelinux.0", "//pxelinux.0", "./pxelinux.0", "boot/../pxelinux.0x"})
     void plainNamesAndALeadingSlashMeanTheRoot(String name) {
-        Verdict<Path> v = jail(SymlinkPolicy.INSIDE_ROOT, false).resolveForRead(name);
+        Verdict<BeneathRoot.OpenFile> v = open(jail(SymlinkPolicy.INSIDE_ROOT, false), name);
         if (name.endsWith("x")) {
             assertThat(v.granted()).isFalse();
             return;
         }
-        assertThat(v.value()).isEqualTo(root.resolve("pxelinux.0"));
+        assertThat(v.value().path()).isEqualTo(root.resolve("pxelinux.0"));
     }
 
     @Test
     void theServersOwnAbsolutePathMeansTheFileUnderTheRoot() {
-        assertThat(jail(SymlinkPolicy.INSIDE_ROOT, false).resolveForRead(root + "/boot/grub/grub.cfg").value())
+        assertThat(open(jail(SymlinkPolicy.INSIDE_ROOT, false), root + "/boot/grub/grub.cfg").value().path())
                 .isEqualTo(root.resolve("boot/grub/grub.cfg"));
     }
 
@@ -59,7 +68,7 @@ class PathJailTest {
     })
     void traversalCorpusIsRefusedWithoutRevealingPaths(String name) {
         for (SymlinkPolicy policy : SymlinkPolicy.values()) {
-            Verdict<Path> v = jail(policy, true).resolveForRead(name);
+            Verdict<BeneathRoot.OpenFile> v = open(jail(policy, true), name);
             assertThat(v.granted()).as(name + " under " + policy).isFalse();
             assertThat(v.refusal().code()).as(name).isIn(1, 2);
             assertThat(v.refusal().message()).isIn("file not found", "access violation");
@@ -70,30 +79,68 @@ class PathJailTest {
     @Test
     void specificRefusalReasons() {
         PathJail j = jail(SymlinkPolicy.INSIDE_ROOT, false);
-        assertThat(j.resolveForRead("../secret.txt").refusal()).isEqualTo(Refusal.accessViolation("'..' in name"));
-        assertThat(j.resolveForRead("escape").refusal())
+        assertThat(open(j, "../secret.txt").refusal()).isEqualTo(Refusal.accessViolation("'..' in name"));
+        assertThat(open(j, "escape").refusal())
                 .isEqualTo(Refusal.accessViolation("symlink points outside the root"));
-        assertThat(j.resolveForRead("a\u0000b").refusal())
+        assertThat(open(j, "a\u0000b").refusal())
                 .isEqualTo(Refusal.accessViolation("control character in name"));
-        assertThat(j.resolveForRead("x".repeat(256)).refusal())
+        assertThat(open(j, "x".repeat(256)).refusal())
                 .isEqualTo(Refusal.accessViolation("name longer than 255 characters"));
-        assertThat(j.resolveForRead("missing.bin").refusal()).isEqualTo(Refusal.notFound());
-        assertThat(j.resolveForRead("boot").refusal()).isEqualTo(Refusal.accessViolation("not a regular file"));
+        assertThat(open(j, "missing.bin").refusal()).isEqualTo(Refusal.notFound());
+        assertThat(open(j, "boot").refusal()).isEqualTo(Refusal.accessViolation("not a regular file"));
     }
 
     @Test
     void symlinkInsideTheRootFollowsOnlyUnderTheDefaultPolicy() {
-        assertThat(jail(SymlinkPolicy.INSIDE_ROOT, false).resolveForRead("latest.cfg").value())
+        assertThat(open(jail(SymlinkPolicy.INSIDE_ROOT, false), "latest.cfg").value().path())
                 .isEqualTo(root.resolve("boot/grub/grub.cfg"));
-        assertThat(jail(SymlinkPolicy.NEVER, false).resolveForRead("latest.cfg").refusal())
+        assertThat(open(jail(SymlinkPolicy.NEVER, false), "latest.cfg").refusal())
                 .isEqualTo(Refusal.accessViolation("symlinks are not followed"));
-        assertThat(jail(SymlinkPolicy.NEVER, false).resolveForRead("boot/grub/grub.cfg").granted()).isTrue();
+        assertThat(open(jail(SymlinkPolicy.NEVER, false), "boot/grub/grub.cfg").granted()).isTrue();
     }
 
     @Test
     void caseInsensitiveLookupFindsWindowsStyleNames() {
-        assertThat(jail(SymlinkPolicy.INSIDE_ROOT, true).resolveForRead("BOOT/Grub/GRUB.CFG").value())
+        assertThat(open(jail(SymlinkPolicy.INSIDE_ROOT, true), "BOOT/Grub/GRUB.CFG").value().path())
                 .isEqualTo(root.resolve("boot/grub/grub.cfg"));
-        assertThat(jail(SymlinkPolicy.INSIDE_ROOT, false).resolveForRead("BOOT/Grub/GRUB.CFG").granted()).isFalse();
+        assertThat(open(jail(SymlinkPolicy.INSIDE_ROOT, false), "BOOT/Grub/GRUB.CFG").granted()).isFalse();
+    }
+
+    @Test
+    void linksAreWalkedOneNameAtATimeAndNeverClimbAboveTheRoot() throws Exception {
+        Files.createSymbolicLink(root.resolve("boot/up"), Path.of("../pxelinux.0"));
+        Files.createSymbolicLink(root.resolve("boot/out"), Path.of("../../secret.txt"));
+        Files.createSymbolicLink(root.resolve("boot/grub-dir"), Path.of("grub"));
+        Files.createSymbolicLink(root.resolve("loop-a"), Path.of("loop-b"));
+        Files.createSymbolicLink(root.resolve("loop-b"), Path.of("loop-a"));
+        PathJail j = jail(SymlinkPolicy.INSIDE_ROOT, false);
+        assertThat(open(j, "boot/up").value().path()).isEqualTo(root.resolve("pxelinux.0"));
+        assertThat(open(j, "boot/grub-dir/grub.cfg").value().path()).isEqualTo(root.resolve("boot/grub/grub.cfg"));
+        assertThat(open(j, "boot/out").refusal()).isEqualTo(Refusal.accessViolation("symlink points outside the root"));
+        assertThat(open(j, "loop-a").refusal()).isEqualTo(Refusal.accessViolation("too many levels of symlinks"));
+        assertThat(open(jail(SymlinkPolicy.NEVER, false), "boot/grub-dir/grub.cfg").refusal())
+                .isEqualTo(Refusal.accessViolation("symlinks are not followed"));
+    }
+
+    @Test
+    void aRootConfiguredThroughALinkAcceptsAbsoluteLinksByEitherName() throws Exception {
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), root);
+        Files.createSymbolicLink(root.resolve("by-alias.cfg"), alias.resolve("boot/grub/grub.cfg"));
+        PathJail j = new PathJail(alias, SymlinkPolicy.INSIDE_ROOT, false, 255);
+        assertThat(open(j, "by-alias.cfg").granted()).isTrue();
+        assertThat(open(j, "latest.cfg").granted()).isTrue();
+        assertThat(open(j, "escape").refusal()).isEqualTo(Refusal.accessViolation("symlink points outside the root"));
+    }
+
+    @Test
+    void whatIsReadIsTheFileThatWasChecked() throws Exception {
+        try (BeneathRoot.OpenFile f = jail(SymlinkPolicy.INSIDE_ROOT, false).openForRead("latest.cfg").value()) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            f.channel().read(b, 0);
+            assertThat(new String(b.array(), 0, b.position())).isEqualTo("menu");
+            assertThat(f.size()).isEqualTo(4);
+            assertThat(f.fileKey()).isEqualTo(Files.readAttributes(root.resolve("boot/grub/grub.cfg"),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.sparetire.tftp.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -145,6 +146,23 @@ class UploadInboxTest {
         upload(generous, "x".repeat(900), "192.0.2.7", "long");
         try (Stream<Path> s = Files.list(dir.resolve("g"))) {
             assertThat(s.map(p -> p.getFileName().toString().length()).toList()).containsExactly(255);
+        }
+    }
+
+    @Test
+    void anInboxFolderSwappedForASymlinkOutOfTheInboxIsNeverWrittenThrough() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createDirectories(dir.resolve("backups"));
+        Files.createSymbolicLink(dir.resolve("backups/192.0.2.7"), elsewhere);
+        Files.createSymbolicLink(dir.resolve("backups/phones"), elsewhere);
+        for (ExistingUpload mode : ExistingUpload.values()) {
+            UploadInbox inbox = inbox(mode);
+            String name = mode == ExistingUpload.KEEP_VERSIONS ? "x.cfg" : "phones/x.cfg";
+            UploadInbox.Upload plan = inbox.plan(name, ip("192.0.2.7"), -1, NOW).value();
+            assertThatThrownBy(() -> inbox.open(plan)).as(mode.name()).isInstanceOf(java.io.IOException.class);
+        }
+        try (Stream<Path> s = Files.list(elsewhere)) {
+            assertThat(s.toList()).isEmpty();
         }
     }
 }
