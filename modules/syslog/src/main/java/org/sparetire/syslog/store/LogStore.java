@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparetire.core.time.Clock;
 import org.sparetire.syslog.SyslogConfig.DeviceFiles;
 import org.sparetire.syslog.policy.DeviceNaming;
@@ -30,6 +32,7 @@ import org.sparetire.syslog.policy.RotationPolicy;
  * reported once through {@link Trouble}; the next successful write reports recovery. Receiving goes on.
  */
 public final class LogStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LogStore.class);
     static final int BUFFER = 64 * 1024;
     /** Open device files at most; a site with more devices reopens the least recently used. */
     static final int MAX_OPEN = 256;
@@ -138,6 +141,13 @@ public final class LogStore implements AutoCloseable {
         Path path = directory.resolve(name + ".log");
         long size = Files.exists(path) ? Files.size(path) : 0;
         LogFile f = new LogFile(path, opener.open(path), size, firstLineTime(path, size), dropBehind.track(path, size));
+        if (endsInsideALine(path, size)) {
+            // A run killed mid-write left half a line: end it, so the next line does not continue it.
+            f.endTornLine();
+            counters.tornLines.increment();
+            log.warn("syslog: {} ended inside a line (the previous run stopped while writing it); that line is "
+                    + "ended before new lines are added", path);
+        }
         if (name.equals(DeviceNaming.COMBINED)) {
             all = f;
         } else {
@@ -240,6 +250,18 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
+    private static boolean endsInsideALine(Path path, long size) {
+        if (size == 0) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            return ch.read(last, size - 1) == 1 && last.get(0) != '\n';
+        } catch (IOException e) {
+            return false; // unreadable: the write that follows will report the trouble
+        }
+    }
+
     /** The age of a file that existed before start: the receive time on its first line. */
     private Instant firstLineTime(Path path, long size) {
         if (size == 0) {
@@ -279,6 +301,11 @@ public final class LogStore implements AutoCloseable {
 
         long size() {
             return written + buffer.position();
+        }
+
+        /** Ends the half line a killed run left at the end of the file; leaves with the next write. */
+        void endTornLine() {
+            buffer.put((byte) '\n');
         }
 
         /**

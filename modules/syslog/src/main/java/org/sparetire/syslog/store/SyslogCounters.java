@@ -15,12 +15,14 @@ public final class SyslogCounters {
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder forwarded = new LongAdder();
     public final LongAdder forwardDropped = new LongAdder();
+    /** Files found ending inside a line when opened (the previous run was killed mid-write). */
+    public final LongAdder tornLines = new LongAdder();
 
     public String summary() {
         return "received=" + received.sum() + " filed=" + filed.sum() + " truncated=" + truncated.sum()
                 + " denied=" + denied.sum() + " rate-limited=" + rateLimited.sum() + " queue-full=" + queueFull.sum()
                 + " disk-lost=" + diskLost.sum() + " framing-errors=" + framingErrors.sum()
                 + " tcp-refused=" + connectionsRefused.sum() + " forwarded=" + forwarded.sum()
-                + " forward-dropped=" + forwardDropped.sum();
+                + " forward-dropped=" + forwardDropped.sum() + " torn-lines=" + tornLines.sum();
     }
 }

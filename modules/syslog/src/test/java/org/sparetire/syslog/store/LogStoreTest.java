@@ -132,6 +132,27 @@ class LogStoreTest {
     }
 
     @Test
+    void aFileLeftEndingMidLineIsEndedBeforeTheFirstNewLineAndCounted() throws IOException {
+        // What a kill -9 leaves: the last write of the previous run stopped inside a line.
+        String whole = "2026-11-24T04:59:59.000Z 192.0.2.1 user.notice - - whole\n";
+        String torn = "2026-11-24T04:59:59.500Z 192.0.2.1 user.notice - - cut o";
+        Files.writeString(dir.resolve("all.log"), whole + torn);
+        Files.writeString(dir.resolve("192.0.2.1.log"), whole + torn);
+        Files.writeString(dir.resolve("192.0.2.2.log"), whole);
+        try (LogStore store = store(DeviceFiles.ADDRESS, new RotationPolicy(0, Duration.ZERO, 3), LogStore.FILES)) {
+            append(store, "192.0.2.1", "<13>after the restart");
+            append(store, "192.0.2.2", "<13>after the restart");
+        }
+        String next = "2026-11-24T05:00:00.000Z 192.0.2.1 user.notice - - after the restart\n";
+        assertThat(Files.readString(dir.resolve("192.0.2.1.log"))).isEqualTo(whole + torn + "\n" + next);
+        assertThat(Files.readString(dir.resolve("all.log"))).startsWith(whole + torn + "\n" + next);
+        assertThat(Files.readString(dir.resolve("192.0.2.2.log"))).as("a whole last line is left alone")
+                .isEqualTo(whole + next.replace("192.0.2.1", "192.0.2.2"));
+        assertThat(counters.tornLines.sum()).isEqualTo(2);
+        assertThat(counters.summary()).contains("torn-lines=2");
+    }
+
+    @Test
     void keepZeroDeletesInsteadOfRotating() throws IOException {
         try (LogStore store = store(DeviceFiles.NONE, new RotationPolicy(100, Duration.ZERO, 0), LogStore.FILES)) {
             append(store, "192.0.2.1", "<13>Nov 24 04:59:00 h t: first line of text");
