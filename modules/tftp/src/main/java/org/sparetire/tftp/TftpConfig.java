@@ -183,6 +183,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
         Path root = bindDirectory(m, "root", "./tftpboot", createRoot || !enabled);
         boolean singlePort = m.bool("single-port", false);
         PortRange range = m.value("port-range").flatMap(TftpConfig::portRange).orElse(PortRange.ANY);
+        m.defaultShown("port-range", "any");
         int blksizeMax = m.integer("blksize-max", DEFAULT_BLKSIZE_MAX, 8, 65464);
         List<BlksizeCap> caps = new ArrayList<>();
         for (ConfigMapping c : m.mappings("blksize-caps")) {
@@ -257,6 +258,7 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
                 }
             });
         }
+        u.defaultShown("folders", "[]");
         Uploads uploads = new Uploads(uploadsOn, dir, onExisting, maxSize, extensions, folders);
         Duration replyPoll = m.duration("reply-poll", DEFAULT_REPLY_POLL);
         if (replyPoll.compareTo(MAX_REPLY_POLL) > 0) {

@@ -68,7 +68,7 @@ public record WebConfig(boolean enabled, InetAddress bind, int port, Optional<Ac
         boolean enabled = m.bool("enabled", d.enabled());
         InetAddress bind = m.address("bind", d.bind());
         int port = m.port("port", d.port());
-        Optional<AccessToken> token = m.optionalString("token").flatMap(t -> {
+        Optional<AccessToken> token = m.optionalSecret("token").flatMap(t -> {
             if (t.isBlank()) {
                 m.problem("token", "must not be empty (leave the key out when binding to loopback)");
                 return Optional.empty();

@@ -15,6 +15,7 @@ final class BindContext {
     private final Path baseDir;
     private final Path workingDir;
     private final List<ConfigProblem> problems = new ArrayList<>();
+    private final List<ConfigProblem> warnings = new ArrayList<>();
     private final List<ConfigMapping> mappings = new ArrayList<>();
     private final Map<Node, String> overrideFlags = Collections.synchronizedMap(new IdentityHashMap<>());
 
@@ -56,6 +57,14 @@ final class BindContext {
 
     void report(Position position, String message) {
         problems.add(new ConfigProblem(position, message));
+    }
+
+    void warn(Position position, String message) {
+        warnings.add(new ConfigProblem(position, message));
+    }
+
+    List<ConfigProblem> warnings() {
+        return List.copyOf(warnings);
     }
 
     void track(ConfigMapping mapping) {

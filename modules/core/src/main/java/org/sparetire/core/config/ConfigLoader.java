@@ -98,7 +98,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AppConfig(sourceLabel, baseDir, core, bound);
+        return new AppConfig(sourceLabel, baseDir, core, bound, ConfigPrinter.render(top), context.warnings());
     }
 
     /** Names of every top-level section this loader knows, core's first. */

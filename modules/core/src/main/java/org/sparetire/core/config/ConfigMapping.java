@@ -28,6 +28,7 @@ public final class ConfigMapping {
     private final Position position;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Set<String> known = new HashSet<>();
+    private final Map<String, EffectiveValue> effective = new LinkedHashMap<>();
 
     ConfigMapping(MappingNode node, String path, BindContext context, Position position) {
         this.path = path;
@@ -88,7 +89,9 @@ public final class ConfigMapping {
         if (e == null || ConfigValue.isNull(e.valueNode)) {
             return Optional.empty();
         }
-        return Optional.of(new ConfigValue(e.valueNode, child(key), context));
+        EffectiveValue bound = EffectiveValue.written(e.valueNode);
+        effective.put(key, bound);
+        return Optional.of(new ConfigValue(e.valueNode, child(key), context, bound));
     }
 
     /** Every key in file order, all counted as known: for maps whose keys are data (option names, hosts). */
@@ -113,48 +116,68 @@ public final class ConfigMapping {
         context.report(position, where() + message);
     }
 
-    private <T> T get(String key, T defaultValue, Function<ConfigValue, Optional<T>> convert) {
-        return value(key).flatMap(convert).orElse(defaultValue);
+    /** The converted value, or the default (which the effective config then shows, in the file's notation). */
+    private <T> T get(String key, T defaultValue, Function<ConfigValue, Optional<T>> convert, Function<T, String> yaml) {
+        Optional<T> converted = value(key).flatMap(convert);
+        if (converted.isPresent()) {
+            return converted.get();
+        }
+        effective.put(key, defaultValue == null ? EffectiveValue.unset() : EffectiveValue.scalar(yaml.apply(defaultValue)));
+        return defaultValue;
+    }
+
+    /** An optional value; when absent the effective config shows the key as not set. */
+    private <T> Optional<T> optional(String key, Function<ConfigValue, Optional<T>> convert) {
+        Optional<ConfigValue> v = value(key);
+        if (v.isEmpty()) {
+            effective.put(key, EffectiveValue.unset());
+        }
+        return v.flatMap(convert);
     }
 
     public String string(String key, String defaultValue) {
-        return get(key, defaultValue, ConfigValue::asString);
+        return get(key, defaultValue, ConfigValue::asString, ConfigText::scalar);
     }
 
     public Optional<String> optionalString(String key) {
-        return value(key).flatMap(ConfigValue::asString);
+        return optional(key, ConfigValue::asString);
+    }
+
+    /** An optional secret: read like text, printed masked in the effective config. */
+    public Optional<String> optionalSecret(String key) {
+        return optional(key, ConfigValue::asSecret);
     }
 
     public boolean bool(String key, boolean defaultValue) {
-        return get(key, defaultValue, ConfigValue::asBoolean);
+        return get(key, defaultValue, ConfigValue::asBoolean, String::valueOf);
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
-        return get(key, defaultValue, v -> v.asInt(min, max));
+        return get(key, defaultValue, v -> v.asInt(min, max), String::valueOf);
     }
 
     public long longValue(String key, long defaultValue, long min, long max) {
-        return get(key, defaultValue, v -> v.asLong(min, max));
+        return get(key, defaultValue, v -> v.asLong(min, max), String::valueOf);
     }
 
     public int port(String key, int defaultValue) {
-        return get(key, defaultValue, ConfigValue::asPort);
+        return get(key, defaultValue, ConfigValue::asPort, String::valueOf);
     }
 
     public Duration duration(String key, Duration defaultValue) {
-        return get(key, defaultValue, ConfigValue::asDuration);
+        return get(key, defaultValue, ConfigValue::asDuration, ConfigText::duration);
     }
 
     public long size(String key, long defaultValue) {
-        return get(key, defaultValue, ConfigValue::asSize);
+        return get(key, defaultValue, ConfigValue::asSize, ConfigText::size);
     }
 
     public InetAddress address(String key, InetAddress defaultValue) {
-        return get(key, defaultValue, ConfigValue::asAddress);
+        return get(key, defaultValue, ConfigValue::asAddress, ConfigText::address);
     }
 
     public Optional<InetAddress> optionalAddress(String key) {
-        return value(key).flatMap(ConfigValue::asAddress);
+        return optional(key, ConfigValue::asAddress);
     }
 
     public List<InetAddress> addresses(String key) {
@@ -162,42 +185,68 @@ public final class ConfigMapping {
     }
 
     public List<Cidr> cidrs(String key, List<Cidr> defaultValue) {
-        return has(key) ? list(key, ConfigValue::asCidr) : defaultValue;
+        if (has(key)) {
+            return list(key, ConfigValue::asCidr);
+        }
+        effective.put(key, EffectiveValue.list(defaultValue.stream().map(ConfigText::cidr).toList()));
+        return defaultValue;
     }
 
     public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
-        return get(key, defaultValue, v -> v.asChoice(type));
+        return get(key, defaultValue, v -> v.asChoice(type), ConfigValue::yamlName);
     }
 
     /** A path resolved against the config file's folder. */
     public Path path(String key, String defaultValue) {
-        return value(key).flatMap(ConfigValue::asPath).orElseGet(() -> context.resolve(null, defaultValue));
+        return get(key, defaultValue == null ? null : context.resolve(null, defaultValue), ConfigValue::asPath, p -> ConfigText.scalar(p.toString()));
     }
 
     public Optional<Path> optionalPath(String key) {
-        return value(key).flatMap(ConfigValue::asPath);
+        return optional(key, ConfigValue::asPath);
     }
 
     public List<String> strings(String key) {
         return list(key, ConfigValue::asString);
     }
 
+    /**
+     * Notes the value a binder chose for a key it read with {@link #value(String)} and found absent, so
+     * that the effective config shows it ({@code port-range: any}); {@code yaml} is written as given.
+     */
+    public void defaultShown(String key, String yaml) {
+        if (!effective.containsKey(key)) {
+            effective.put(key, EffectiveValue.scalar(yaml));
+        }
+    }
+
     /** A list whose items convert one by one; bad items are reported and left out. */
     public <T> List<T> list(String key, Function<ConfigValue, Optional<T>> convert) {
         List<T> result = new ArrayList<>();
-        value(key).ifPresent(v -> v.asList().forEach(item -> convert.apply(item).ifPresent(result::add)));
+        Optional<ConfigValue> value = value(key);
+        if (value.isEmpty()) {
+            effective.put(key, EffectiveValue.list(List.of()));
+        }
+        value.ifPresent(v -> v.asList().forEach(item -> convert.apply(item).ifPresent(result::add)));
         return List.copyOf(result);
     }
 
     /** A nested mapping; an absent key gives an empty mapping, so nested defaults apply. */
     public ConfigMapping mapping(String key) {
-        return value(key).flatMap(ConfigValue::asMapping)
-                .orElseGet(() -> absent(child(key), context, positionOf(key)));
+        return value(key).flatMap(ConfigValue::asMapping).orElseGet(() -> {
+            ConfigMapping absent = absent(child(key), context, positionOf(key));
+            effective.put(key, EffectiveValue.of(absent));
+            return absent;
+        });
     }
 
     /** A list of mappings, such as subnets or remap rules. */
     public List<ConfigMapping> mappings(String key) {
         return list(key, ConfigValue::asMapping);
+    }
+
+    /** What each key read so far was bound to, in the order the binder read them. */
+    Map<String, EffectiveValue> effective() {
+        return java.util.Collections.unmodifiableMap(effective);
     }
 
     void reportUnknownKeys() {

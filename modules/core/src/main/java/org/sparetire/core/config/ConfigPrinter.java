@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Prints an {@link AppConfig} as YAML, defaults filled in, for {@code sparetire check}. Works on any
- * section record by reflection, so a service adding a setting never has to teach the printer.
+ * Prints an {@link AppConfig} as YAML, defaults filled in, for {@code sparetire check}. A config read from
+ * a file prints what its binders recorded, key by key in the file's own notation, so the output is itself
+ * a valid config that reads back the same. A config assembled in code (quick DHCP mode) has no such
+ * record and is printed from its section records by reflection.
  */
 public final class ConfigPrinter {
     private ConfigPrinter() {
@@ -21,6 +23,9 @@ public final class ConfigPrinter {
         StringBuilder out = new StringBuilder();
         out.append("# effective configuration from ").append(config.source()).append('\n');
         out.append("# relative paths resolved against ").append(config.baseDir()).append('\n');
+        if (config.effective() != null) {
+            return out.append(config.effective()).toString();
+        }
         CoreSettings core = config.core();
         out.append("logging:\n");
         line(out, 1, "level", core.logLevel());
@@ -32,6 +37,83 @@ public final class ConfigPrinter {
             line(out, 0, e.getKey(), e.getValue());
         }
         return out.toString();
+    }
+
+    /** The effective config recorded while binding, as YAML. */
+    static String render(ConfigMapping root) {
+        StringBuilder out = new StringBuilder();
+        mapping(out, 0, root);
+        return out.toString();
+    }
+
+    private static void mapping(StringBuilder out, int depth, ConfigMapping m) {
+        String indent = "  ".repeat(depth);
+        for (Map.Entry<String, EffectiveValue> e : m.effective().entrySet()) {
+            String key = ConfigText.scalar(e.getKey());
+            EffectiveValue v = e.getValue();
+            if (v.isUnset()) {
+                out.append(indent).append("# ").append(key).append(": (not set)\n");
+            } else if (v.mapping() != null) {
+                if (v.mapping().effective().isEmpty()) {
+                    out.append(indent).append(key).append(": {}\n");
+                } else {
+                    out.append(indent).append(key).append(":\n");
+                    mapping(out, depth + 1, v.mapping());
+                }
+            } else if (v.items() != null && v.items().stream().anyMatch(i -> i.mapping() != null || i.items() != null)) {
+                out.append(indent).append(key).append(":\n");
+                for (EffectiveValue item : v.items()) {
+                    if (item.mapping() != null) {
+                        StringBuilder nested = new StringBuilder();
+                        mapping(nested, depth + 2, item.mapping());
+                        String text = nested.length() == 0 ? "{}\n" : nested.substring(2 * (depth + 2));
+                        out.append(indent).append("  - ").append(text);
+                    } else {
+                        out.append(indent).append("  - ").append(flow(item)).append('\n');
+                    }
+                }
+            } else {
+                out.append(indent).append(key).append(": ").append(flow(v)).append('\n');
+            }
+        }
+    }
+
+    /** A value on one line: a scalar, a flow list, or the node as written. */
+    private static String flow(EffectiveValue v) {
+        if (v.scalar() != null) {
+            return v.scalar();
+        }
+        if (v.items() != null) {
+            StringBuilder s = new StringBuilder("[");
+            for (EffectiveValue item : v.items()) {
+                s.append(s.length() > 1 ? ", " : "").append(flow(item));
+            }
+            return s.append(']').toString();
+        }
+        if (v.mapping() != null) {
+            StringBuilder s = new StringBuilder("{");
+            v.mapping().effective().forEach((k, item) -> {
+                if (!item.isUnset()) {
+                    s.append(s.length() > 1 ? ", " : "").append(ConfigText.scalar(k)).append(": ").append(flow(item));
+                }
+            });
+            return s.append('}').toString();
+        }
+        return v.written() == null ? "null" : written(v.written());
+    }
+
+    /** A node nobody converted, as the file had it. */
+    private static String written(org.yaml.snakeyaml.nodes.Node node) {
+        if (node instanceof org.yaml.snakeyaml.nodes.ScalarNode s) {
+            return ConfigValue.isNull(s) ? "null" : ConfigText.scalar(s.getValue());
+        }
+        if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+            return seq.getValue().stream().map(ConfigPrinter::written)
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+        return ((org.yaml.snakeyaml.nodes.MappingNode) node).getValue().stream()
+                .map(t -> written(t.getKeyNode()) + ": " + written(t.getValueNode()))
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
     }
 
     private static void line(StringBuilder out, int depth, String key, Object value) {
@@ -103,23 +185,7 @@ public final class ConfigPrinter {
     }
 
     private static String duration(Duration d) {
-        if (d.toNanos() % 1_000_000 != 0 && d.compareTo(Duration.ofSeconds(1)) < 0) {
-            return d.toNanos() / 1000 + "us";
-        }
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms > 0) {
-            return ms / 86_400_000 + "d";
-        }
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
+        return ConfigText.duration(d);
     }
 
     private static String quoteIfNeeded(String s) {

@@ -29,14 +29,25 @@ public final class ConfigValue {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(us|ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kKmMgGtT]i?[bB]?|[bB])?");
 
+    /** How {@link #asSecret()} values print. */
+    public static final String SECRET_MASK = "********";
+
     private final Node node;
     private final String path;
     private final BindContext context;
+    private final EffectiveValue effective;
 
-    ConfigValue(Node node, String path, BindContext context) {
+    ConfigValue(Node node, String path, BindContext context, EffectiveValue effective) {
         this.node = node;
         this.path = path;
         this.context = context;
+        this.effective = effective;
+    }
+
+    /** Notes what this value was bound to, for the effective config. */
+    private <T> Optional<T> bound(Optional<T> value, java.util.function.Function<T, String> yaml) {
+        value.ifPresent(v -> effective.record(yaml.apply(v)));
+        return value;
     }
 
     /** The dotted key path, such as {@code tftp.port}, for messages. */
@@ -51,6 +62,14 @@ public final class ConfigValue {
     /** Reports a problem at this value's position. */
     public void problem(String message) {
         context.report(position(), message);
+    }
+
+    /**
+     * Reports something that does not make the config invalid but that its reader should know, such as an
+     * interface this machine does not have (yet); {@code check} prints it with the position.
+     */
+    public void warning(String message) {
+        context.warn(position(), message);
     }
 
     public boolean isScalar() {
@@ -89,14 +108,21 @@ public final class ConfigValue {
 
     public Optional<String> asString() {
         if (node instanceof ScalarNode s) {
-            return Optional.of(s.getValue());
+            return bound(Optional.of(s.getValue()), ConfigText::scalar);
         }
         problem(path + ": expected text, found " + kind());
         return Optional.empty();
     }
 
+    /** Text that must never be printed back (an access token): the effective config shows it masked. */
+    public Optional<String> asSecret() {
+        Optional<String> text = asString();
+        text.ifPresent(t -> effective.record(ConfigText.scalar(SECRET_MASK)));
+        return text;
+    }
+
     public Optional<Boolean> asBoolean() {
-        return scalar("true or false").flatMap(s -> {
+        return bound(scalar("true or false").flatMap(s -> {
             switch (s.toLowerCase(Locale.ROOT)) {
                 case "true": case "yes": case "on":
                     return Optional.of(true);
@@ -106,11 +132,11 @@ public final class ConfigValue {
                     problem(path + ": expected true or false, found '" + s + "'");
                     return Optional.empty();
             }
-        });
+        }), String::valueOf);
     }
 
     public Optional<Long> asLong(long min, long max) {
-        return scalar("a whole number").flatMap(s -> {
+        return bound(scalar("a whole number").flatMap(s -> {
             long v;
             try {
                 v = s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
@@ -123,7 +149,7 @@ public final class ConfigValue {
                 return Optional.empty();
             }
             return Optional.of(v);
-        });
+        }), String::valueOf);
     }
 
     public Optional<Integer> asInt(int min, int max) {
@@ -132,7 +158,7 @@ public final class ConfigValue {
 
     /** A UDP/TCP port; 0 asks the system for any free port (tests, and "don't care" setups). */
     public Optional<Integer> asPort() {
-        return scalar("a port number").flatMap(s -> {
+        return bound(scalar("a port number").flatMap(s -> {
             int v;
             try {
                 v = Integer.parseInt(s);
@@ -145,12 +171,12 @@ public final class ConfigValue {
                 return Optional.empty();
             }
             return Optional.of(v);
-        });
+        }), String::valueOf);
     }
 
     /** {@code 100us}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number means seconds. */
     public Optional<Duration> asDuration() {
-        return scalar("a duration such as 30s").flatMap(s -> {
+        return bound(scalar("a duration such as 30s").flatMap(s -> {
             Matcher m = DURATION.matcher(s);
             if (!m.matches()) {
                 problem(path + ": expected a duration such as 100us, 500ms, 30s, 5m, 2h or 7d, found '" + s + "'");
@@ -171,66 +197,79 @@ public final class ConfigValue {
                 problem(path + ": duration too long: '" + s + "'");
                 return Optional.empty();
             }
-        });
+        }), ConfigText::duration);
     }
 
-    /** {@code 512}, {@code 64KiB}, {@code 10MB}, {@code 2G}: K/M/G/T are binary multiples either way. */
+    /**
+     * {@code 512}, {@code 64KiB}, {@code 10MiB}, {@code 2G}: K/M/G/T are binary multiples. {@code 64MB} is
+     * refused with a suggestion, because a reader of the file would take it for 64,000,000 bytes.
+     */
     public Optional<Long> asSize() {
-        return scalar("a size such as 10MiB").flatMap(s -> {
+        return bound(scalar("a size such as 10MiB").flatMap(s -> {
             Matcher m = SIZE.matcher(s);
             if (!m.matches()) {
                 problem(path + ": expected a size such as 512, 64KiB, 10MiB or 2GiB, found '" + s + "'");
                 return Optional.empty();
             }
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1).toLowerCase(Locale.ROOT);
-            int shift = switch (unit) {
+            String unit = m.group(2) == null ? "b" : m.group(2);
+            if (unit.length() == 2 && Character.toLowerCase(unit.charAt(1)) == 'b') {
+                String binary = m.group(1) + Character.toUpperCase(unit.charAt(0)) + "iB";
+                problem(path + ": '" + s + "' is ambiguous: sizes here are binary, did you mean '" + binary
+                        + "'? (or give the bytes)");
+                return Optional.empty();
+            }
+            int shift = switch (unit.substring(0, 1).toLowerCase(Locale.ROOT)) {
                 case "k" -> 10;
                 case "m" -> 20;
                 case "g" -> 30;
                 case "t" -> 40;
                 default -> 0;
             };
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                problem(path + ": size too large: '" + s + "'");
+                return Optional.empty();
+            }
             return Optional.of(n << shift);
-        });
+        }), ConfigText::size);
     }
 
     public Optional<InetAddress> asAddress() {
-        return scalar("an IP address").flatMap(s -> {
+        return bound(scalar("an IP address").flatMap(s -> {
             try {
                 return Optional.of(Addresses.parseNumeric(s));
             } catch (IllegalArgumentException e) {
                 problem(path + ": " + e.getMessage());
                 return Optional.empty();
             }
-        });
+        }), ConfigText::address);
     }
 
     public Optional<Cidr> asCidr() {
-        return scalar("a network such as 192.168.1.0/24").flatMap(s -> {
+        return bound(scalar("a network such as 192.168.1.0/24").flatMap(s -> {
             try {
                 return Optional.of(Cidr.parse(s));
             } catch (IllegalArgumentException e) {
                 problem(path + ": " + e.getMessage());
                 return Optional.empty();
             }
-        });
+        }), ConfigText::cidr);
     }
 
     public Optional<Pattern> asRegex() {
-        return scalar("a regular expression").flatMap(s -> {
+        return bound(scalar("a regular expression").flatMap(s -> {
             try {
                 return Optional.of(Pattern.compile(s));
             } catch (PatternSyntaxException e) {
                 problem(path + ": invalid regular expression: " + e.getDescription());
                 return Optional.empty();
             }
-        });
+        }), p -> ConfigText.scalar(p.pattern()));
     }
 
     /** A choice among an enum's constants, written in lower case with dashes ({@code refuse-existing}). */
     public <E extends Enum<E>> Optional<E> asChoice(Class<E> type) {
-        return scalar("one of " + choices(type)).flatMap(s -> {
+        return bound(scalar("one of " + choices(type)).flatMap(s -> {
             for (E e : type.getEnumConstants()) {
                 if (yamlName(e).equalsIgnoreCase(s)) {
                     return Optional.of(e);
@@ -240,7 +279,7 @@ public final class ConfigValue {
             String hint = Suggestions.closest(s, names).map(n -> " (did you mean '" + n + "'?)").orElse("");
             problem(path + ": expected one of " + choices(type) + ", found '" + s + "'" + hint);
             return Optional.empty();
-        });
+        }), ConfigValue::yamlName);
     }
 
     static String yamlName(Enum<?> e) {
@@ -253,7 +292,7 @@ public final class ConfigValue {
 
     /** A path, resolved against the config file's folder. */
     public Optional<Path> asPath() {
-        return scalar("a path").map(s -> context.resolve(node, s));
+        return bound(scalar("a path").map(s -> context.resolve(node, s)), p -> ConfigText.scalar(p.toString()));
     }
 
     public Optional<Path> asExistingDirectory() {
@@ -282,33 +321,36 @@ public final class ConfigValue {
 
     /** A list's items; a single scalar counts as a list of one, as people write {@code dns: 10.0.0.1}. */
     public List<ConfigValue> asList() {
+        List<ConfigValue> items = new ArrayList<>();
         if (node instanceof SequenceNode seq) {
-            List<ConfigValue> items = new ArrayList<>();
             List<Node> values = seq.getValue();
             for (int i = 0; i < values.size(); i++) {
-                items.add(new ConfigValue(values.get(i), path + "[" + i + "]", context));
+                items.add(new ConfigValue(values.get(i), path + "[" + i + "]", context, EffectiveValue.written(values.get(i))));
             }
-            return items;
-        }
-        if (node instanceof ScalarNode s && isNull(s)) {
+        } else if (node instanceof ScalarNode s && !isNull(s)) {
+            items.add(new ConfigValue(node, path, context, EffectiveValue.written(node)));
+        } else if (!(node instanceof ScalarNode)) {
+            problem(path + ": expected a list, found a mapping");
             return List.of();
         }
-        if (node instanceof ScalarNode) {
-            return List.of(this);
-        }
-        problem(path + ": expected a list, found a mapping");
-        return List.of();
+        effective.items(items.stream().map(i -> i.effective).toList());
+        return items;
     }
 
     public Optional<ConfigMapping> asMapping() {
         if (node instanceof MappingNode m) {
-            return Optional.of(new ConfigMapping(m, path, context, position()));
+            return bound(Optional.of(new ConfigMapping(m, path, context, position())));
         }
         if (node instanceof ScalarNode s && isNull(s)) {
-            return Optional.of(ConfigMapping.absent(path, context, position()));
+            return bound(Optional.of(ConfigMapping.absent(path, context, position())));
         }
         problem(path + ": expected a mapping of keys, found " + kind());
         return Optional.empty();
+    }
+
+    private Optional<ConfigMapping> bound(Optional<ConfigMapping> mapping) {
+        mapping.ifPresent(effective::mapping);
+        return mapping;
     }
 
     static boolean isNull(Node node) {
