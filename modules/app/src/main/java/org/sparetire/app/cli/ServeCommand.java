@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
@@ -15,8 +17,10 @@ import org.sparetire.app.RunningAppliance;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigException;
 import org.sparetire.core.config.ConfigProblem;
+import org.sparetire.core.config.ConfigText;
 import org.sparetire.core.config.Position;
 import org.sparetire.dhcp.DhcpQuickMode;
+import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.StartupFailure;
 import org.sparetire.core.time.Clock;
@@ -54,15 +58,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Plain log lines even on a terminal (no live status frame).")
     boolean plain;
 
-    @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the process id here (default: ${DEFAULT-VALUE}).")
-    Path pidFile = defaultPidFile();
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Write the process id here (default: one file per config in $XDG_RUNTIME_DIR or the temp folder, "
+                    + "which `sparetire reload -c FILE` finds).")
+    Path pidFile;
 
     @Spec
     CommandSpec spec;
 
-    public static Path defaultPidFile() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "sparetire.pid");
-    }
+    private final AtomicLong reloads = new AtomicLong();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -77,6 +81,10 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.CONFIG_INVALID;
         }
         LoggingControl.apply(loaded.core(), verbose);
+        loaded.warnings().forEach(w -> log.warn("{}", w));
+        if (pidFile == null) {
+            pidFile = PidFiles.defaultFor(config.file());
+        }
         log.info("sparetire {} starting with {}", org.sparetire.app.Version.current(), loaded.source());
 
         ServiceManager.ConfigSource reloadSource = () -> {
@@ -101,7 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
         writePidFile();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        if (!Signals.onHangup(appliance::reload)) {
+        if (!Signals.onHangup(() -> appliance.reload().thenAccept(this::writeVerdict))) {
             log.warn("SIGHUP cannot reach this process (started under nohup?): `sparetire reload` will not work; "
                     + "reload from the dashboard's Config page, or restart to apply config changes");
         }
@@ -111,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
                 display.close();
                 LoggingControl.consoleThreshold(null);
             }
-            log.info("stopping (grace {})", appliance.config().core().shutdownGrace());
+            log.info("stopping (grace {})", ConfigText.duration(appliance.config().core().shutdownGrace()));
             appliance.close();
             deletePidFile();
             stopped.countDown();
@@ -154,12 +162,40 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** What `sparetire reload` waits for: the outcome of the reload its SIGHUP asked for. */
+    private void writeVerdict(ReloadReport report) {
+        Path file = PidFiles.verdictFile(pidFile);
+        try {
+            ReloadVerdict.of(reloads.incrementAndGet(), report).write(file);
+        } catch (IOException e) {
+            log.warn("cannot write reload verdict {}: {}", file, e.getMessage());
+        }
+    }
+
     private void writePidFile() {
         try {
+            Optional<ProcessHandle> holder = heldBy(pidFile);
+            if (holder.isPresent()) {
+                // Another instance on the same config: keep its file, so `reload` still reaches it.
+                log.warn("pid file {} belongs to running pid {}; not replacing it (reload this one with --pid {}, "
+                        + "or give it its own --pid-file)", pidFile, holder.get().pid(), ProcessHandle.current().pid());
+                pidFile = Path.of(pidFile + "." + ProcessHandle.current().pid());
+            }
+            Files.deleteIfExists(PidFiles.verdictFile(pidFile));
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         } catch (IOException e) {
             log.warn("cannot write pid file {}: {} (reload with kill -HUP {})", pidFile, e.getMessage(),
                     ProcessHandle.current().pid());
+        }
+    }
+
+    /** The live process other than this one that the pid file names, if any. */
+    private static Optional<ProcessHandle> heldBy(Path file) {
+        try {
+            long pid = Long.parseLong(Files.readString(file).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> p.pid() != ProcessHandle.current().pid());
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
@@ -168,6 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
             String content = Files.readString(pidFile).trim();
             if (content.equals(Long.toString(ProcessHandle.current().pid()))) {
                 Files.delete(pidFile);
+                Files.deleteIfExists(PidFiles.verdictFile(pidFile));
             }
         } catch (IOException e) {
             // Already gone or unreadable: nothing of ours to remove.

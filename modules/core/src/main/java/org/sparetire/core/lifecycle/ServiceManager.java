@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigException;
+import org.sparetire.core.config.ConfigText;
+import org.sparetire.core.config.CoreSettings;
 import org.sparetire.core.event.ServiceStateChanged;
 
 /**
@@ -87,6 +89,7 @@ public final class ServiceManager implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         List<String> changes = new ArrayList<>();
+        coreChanges(config.core(), newConfig.core(), changes);
         boolean allApplied = true;
         for (ServiceSlot<?> slot : slots) {
             allApplied &= applySlot(slot, newConfig, changes);
@@ -96,6 +99,32 @@ public final class ServiceManager implements AutoCloseable {
             changes.add("nothing changed");
         }
         return new ReloadReport(allApplied, List.of(), changes);
+    }
+
+    /**
+     * The appliance's own settings. The config source applies logging as it reads the file (before any
+     * service moves, so the reload itself logs at the new level); the grace applies to the next stop.
+     */
+    private static void coreChanges(CoreSettings before, CoreSettings after, List<String> changes) {
+        if (before.logLevel() != after.logLevel()) {
+            changes.add("logging.level: " + lower(before.logLevel()) + " -> " + lower(after.logLevel()));
+        }
+        if (!before.logFile().equals(after.logFile())) {
+            changes.add("logging.file: " + before.logFile().map(Object::toString).orElse("(none)") + " -> "
+                    + after.logFile().map(Object::toString).orElse("(none)"));
+        }
+        if (!before.shutdownGrace().equals(after.shutdownGrace())) {
+            changes.add("lifecycle.shutdown-grace: " + ConfigText.duration(before.shutdownGrace()) + " -> "
+                    + ConfigText.duration(after.shutdownGrace()));
+        }
+        if (before.ioTransport() != after.ioTransport()) {
+            changes.add("lifecycle.io-transport: " + lower(before.ioTransport()) + " -> " + lower(after.ioTransport())
+                    + " (takes effect at the next start)");
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private <C> boolean applySlot(ServiceSlot<C> slot, AppConfig newConfig, List<String> changes) {
