@@ -44,7 +44,18 @@ final class DhcpConfigBinder {
     static DhcpConfig bind(ConfigMapping m) {
         DhcpConfig d = DhcpConfig.disabled();
         boolean enabled = m.bool("enabled", false);
-        List<String> interfaces = m.strings("interfaces");
+        List<String> interfaces = new ArrayList<>();
+        for (ConfigValue v : m.value("interfaces").map(ConfigValue::asList).orElse(List.of())) {
+            v.asString().ifPresent(name -> {
+                interfaces.add(name);
+                if (enabled && !LocalInterfaces.exists(name)) {
+                    // A warning, not an error: a USB adapter may be plugged in before the start.
+                    v.warning(v.path() + ": interface " + name + " does not exist on this machine (see `ip -br link`); "
+                            + "DHCP will not start until it does");
+                }
+            });
+        }
+        m.defaultShown("interfaces", "[]");
         int port = m.port("port", 67);
         int clientPort = m.port("client-port", 68);
         int proxyPort = m.port("proxy-port", 4011);

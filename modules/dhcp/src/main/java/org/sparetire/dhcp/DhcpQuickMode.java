@@ -41,6 +41,10 @@ public final class DhcpQuickMode {
         if (!LocalInterfaces.exists(iface)) {
             throw new Refused("interface " + iface + " does not exist (see `ip -br link`)");
         }
+        if (LocalInterfaces.isLoopback(iface)) {
+            throw new Refused("interface " + iface + " is a loopback interface: no device can reach a DHCP server there; "
+                    + "name the interface the device is cabled to (see `ip -br link`)");
+        }
         Optional<LocalInterfaces.Ipv4> ip = LocalInterfaces.ipv4(iface);
         if (ip.isEmpty()) {
             throw new Refused("interface " + iface + " has no IPv4 address: give it one first, for example "

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparetire.core.config.ConfigText;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.core.event.ServiceWarning;
@@ -543,7 +544,7 @@ public final class DhcpService implements Service<DhcpConfig> {
             try {
                 drained.get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                log.warn("dhcp stop: in-flight replies not committed within {}", grace);
+                log.warn("dhcp stop: in-flight replies not committed within {}", ConfigText.duration(grace));
             }
             j.close(grace);
         }

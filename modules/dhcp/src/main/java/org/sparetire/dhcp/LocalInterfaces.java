@@ -48,6 +48,16 @@ public final class LocalInterfaces {
         }
     }
 
+    /** True for a loopback interface ({@code lo}): no device is ever on the other end of it. */
+    public static boolean isLoopback(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            return nic != null && nic.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
     /**
      * Names of interfaces that carry an IPv4 default route, from /proc/net/route (Linux). Empty where that
      * file does not exist, so callers must treat "unknown" with care.

@@ -30,6 +30,10 @@ public final class CheckCommand implements Callable<Integer> {
             AppConfig loaded = config.load();
             out.print(ConfigPrinter.print(loaded));
             out.flush();
+            for (ConfigProblem w : loaded.warnings()) {
+                err.println(w.position() + ": warning: " + w.message());
+            }
+            err.flush();
             return ExitCodes.OK;
         } catch (ConfigException e) {
             for (ConfigProblem p : e.problems()) {
