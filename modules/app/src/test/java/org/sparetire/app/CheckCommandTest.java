@@ -90,9 +90,9 @@ class CheckCommandTest {
     @Test
     void commandLineOverridesAreValidatedToo() throws Exception {
         Path file = write("good.yaml", "tftp:\n  root: tftpboot\n");
-        Run run = run("check", "-c", file.toString(), "--tftp-port", "70000");
+        Run run = run("check", "-c", file.toString(), "--tftp-root", dir.resolve("nowhere").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
-        assertThat(run.err()).startsWith("command line --tftp-port: tftp.port: port must be between 0 and 65535, got 70000");
+        assertThat(run.err()).startsWith("command line --tftp-root: tftp.root: directory does not exist: " + dir.resolve("nowhere"));
     }
 
     @Test

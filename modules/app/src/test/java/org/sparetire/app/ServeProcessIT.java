@@ -109,7 +109,7 @@ class ServeProcessIT {
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String text = Files.readString(log);
-            assertThat(text).contains("stopping (grace").contains("stopped");
+            assertThat(text).contains("stopping (grace 5s)").contains("stopped");
             assertThat(pidFile).doesNotExist();
         } finally {
             p.destroyForcibly();

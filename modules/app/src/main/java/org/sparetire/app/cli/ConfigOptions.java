@@ -1,31 +1,25 @@
 package org.sparetire.app.cli;
 
 import java.nio.file.Path;
-import org.sparetire.app.ConfigFiles;
-import org.sparetire.core.config.AppConfig;
-import org.sparetire.core.config.ConfigException;
 import org.sparetire.core.config.ConfigOverrides;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * The config file and the quick field overrides, shared by serve and check so that check validates
- * exactly what serve would run.
+ * exactly what serve would run. Ports are checked here, so a wrong one is a wrong command line (exit 2).
  */
-public final class ConfigOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Config file (default: the embedded conf/sparetire.yaml, paths relative to the working directory).")
-    Path file;
-
+public final class ConfigOptions extends ConfigFileOption {
     @Option(names = "--tftp-root", paramLabel = "DIR", description = "Serve TFTP from DIR (tftp.root).")
     String tftpRoot;
 
-    @Option(names = "--tftp-port", paramLabel = "PORT", description = "TFTP port (tftp.port).")
+    @Option(names = "--tftp-port", paramLabel = "PORT", converter = PortConverter.class, description = "TFTP port (tftp.port).")
     String tftpPort;
 
     @Option(names = "--no-tftp", description = "Do not run the TFTP server (tftp.enabled: false).")
     boolean noTftp;
 
-    @Option(names = "--syslog-port", paramLabel = "PORT", description = "Syslog UDP port (syslog.udp.port).")
+    @Option(names = "--syslog-port", paramLabel = "PORT", converter = PortConverter.class, description = "Syslog UDP port (syslog.udp.port).")
     String syslogPort;
 
     @Option(names = "--syslog-dir", paramLabel = "DIR", description = "File syslog messages under DIR (syslog.directory).")
@@ -40,12 +34,13 @@ public final class ConfigOptions {
     @Option(names = "--no-dhcp", description = "Do not run the DHCP server even if the config enables it.")
     boolean noDhcp;
 
-    @Option(names = "--web-port", paramLabel = "PORT", description = "Dashboard port (web.port).")
+    @Option(names = "--web-port", paramLabel = "PORT", converter = PortConverter.class, description = "Dashboard port (web.port).")
     String webPort;
 
     @Option(names = "--no-web", description = "Do not run the dashboard (web.enabled: false).")
     boolean noWeb;
 
+    @Override
     public ConfigOverrides overrides() {
         ConfigOverrides o = ConfigOverrides.none();
         if (tftpRoot != null) {
@@ -81,16 +76,19 @@ public final class ConfigOptions {
         return o;
     }
 
-    public Path file() {
-        return file;
-    }
-
-    public AppConfig load() throws ConfigException {
-        return ConfigFiles.load(file, overrides());
-    }
-
-    /** What problems are reported against: the file, or the embedded default. */
-    public String label() {
-        return file == null ? ConfigFiles.EMBEDDED_LABEL : file.toString();
+    /** A port number 0..65535, kept as text for the config binder (which names the flag in any problem). */
+    public static final class PortConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                int port = Integer.parseInt(value.trim());
+                if (port >= 0 && port <= 65535) {
+                    return value.trim();
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+            throw new CommandLine.TypeConversionException("expected a port number 0..65535, got '" + value + "'");
+        }
     }
 }

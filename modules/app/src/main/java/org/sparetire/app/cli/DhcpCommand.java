@@ -38,7 +38,7 @@ public final class DhcpCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static DhcpConfig load(ConfigOptions config, PrintWriter err) {
+    static DhcpConfig load(ConfigFileOption config, PrintWriter err) {
         try {
             return config.load().section(DhcpConfig.SECTION);
         } catch (ConfigException e) {
@@ -51,15 +51,19 @@ public final class DhcpCommand implements Callable<Integer> {
     }
 
     @Command(name = "explain", mixinStandardHelpOptions = true,
-            description = {"Show which class a client would match, the boot file and options it would get, and their",
-                "encoded bytes. Describe the client with --mac/--arch/--vendor-class/--user-class, or give a",
-                "captured DHCP packet with --packet. Nothing is sent and no lease is changed."})
+            description = {"Show what a client would be told, and why.",
+                "Which class it matches, the boot file and options it gets, and their encoded bytes. Describe the",
+                "client with --mac/--arch/--vendor-class/--user-class, or give a captured DHCP packet with",
+                "--packet. Nothing is sent and no lease is changed."})
     public static final class Explain implements Callable<Integer> {
         @Mixin
-        ConfigOptions config;
+        ConfigFileOption config;
 
         @Spec
         CommandSpec spec;
+
+        private static final java.util.regex.Pattern MAC =
+                java.util.regex.Pattern.compile("\\p{XDigit}{2}([:-]?\\p{XDigit}{2}){5}");
 
         @Option(names = "--mac", paramLabel = "MAC", description = "Client hardware address.")
         String mac;
@@ -94,13 +98,23 @@ public final class DhcpCommand implements Callable<Integer> {
             if (c == null) {
                 return ExitCodes.CONFIG_INVALID;
             }
+            if (mac != null && !MAC.matcher(mac).matches()) {
+                err.println("--mac: expected a MAC address such as 52:54:00:12:34:56, got '" + mac + "'");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
             String hex = packet;
             if (hex != null && hex.startsWith("@")) {
                 hex = Files.readString(Path.of(hex.substring(1)), StandardCharsets.US_ASCII)
                         .replaceAll("#[^\n]*", "");
             }
             try {
-                InetAddress net = network == null ? null : Addresses.parseNumeric(network);
+                InetAddress net;
+                try {
+                    net = network == null ? null : Addresses.parseNumeric(network);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--network: " + e.getMessage(), e);
+                }
                 BootExplainer.Explanation e = BootExplainer.explain(c, new BootExplainer.Query(mac, arch, vendorClass,
                         userClass, circuitId, request, hex, net));
                 out.print(e.render());
@@ -120,7 +134,7 @@ public final class DhcpCommand implements Callable<Integer> {
             description = "List the leases in the lease journal (dhcp.lease-file); safe while the server runs.")
     public static final class Leases implements Callable<Integer> {
         @Mixin
-        ConfigOptions config;
+        ConfigFileOption config;
 
         @Spec
         CommandSpec spec;
@@ -136,12 +150,22 @@ public final class DhcpCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Path journal = file;
+            if (journal != null && !Files.isRegularFile(journal)) {
+                err.println("leases: --file " + journal + ": " + (Files.exists(journal) ? "not a file" : "no such file"));
+                err.flush();
+                return ExitCodes.USAGE;
+            }
             if (journal == null) {
                 DhcpConfig c = load(config, err);
                 if (c == null) {
                     return ExitCodes.CONFIG_INVALID;
                 }
                 journal = c.leaseFile();
+                if (!Files.exists(journal)) {
+                    out.println("no leases: " + journal + " (dhcp.lease-file) does not exist yet; DHCP has not run with this config");
+                    out.flush();
+                    return ExitCodes.OK;
+                }
             }
             out.print(LeaseReport.render(journal, Instant.now(), all));
             out.flush();

@@ -3,6 +3,8 @@ package org.sparetire.app.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -97,7 +99,14 @@ public final class TftpCommand implements Callable<Integer> {
 
         int failed(IOException e) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("tftp: " + file + ": " + e.getMessage());
+            // A local file's problem names the local file once; the JDK's message is only its path.
+            if (e instanceof NoSuchFileException local) {
+                err.println("tftp: " + local.getFile() + ": no such file");
+            } else if (e instanceof AccessDeniedException local) {
+                err.println("tftp: " + local.getFile() + ": permission denied");
+            } else {
+                err.println("tftp: " + file + ": " + e.getMessage());
+            }
             err.flush();
             return ExitCodes.SERVICE_FAILED;
         }

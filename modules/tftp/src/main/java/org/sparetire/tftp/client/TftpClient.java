@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.sparetire.core.event.TransferOutcome;
+import org.sparetire.core.net.Addresses;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.codec.Ack;
 import org.sparetire.tftp.codec.Data;
@@ -194,7 +195,7 @@ public final class TftpClient {
                 long now = clock.nanoTime();
                 if (transfer == null) {
                     if (++requestRetries > o.retries()) {
-                        throw new TransferFailed(-1, "no answer from " + server);
+                        throw new TransferFailed(-1, "no answer from " + Addresses.format(server));
                     }
                     socket.send(ByteBuffer.wrap(req), server);
                     deadline = now + o.timeout().toNanos();
