@@ -2,32 +2,20 @@ package org.sparetire.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** `sparetire check -c bad.yaml` prints the exact file:line:col of each problem and exits 3. */
 class CheckCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path write(String name, String yaml) throws Exception {
@@ -45,7 +33,7 @@ class CheckCommandTest {
     })
     void badConfigsNameTheExactPosition(String name, String yaml, int line, int column, String message) throws Exception {
         Path file = write("bad.yaml", yaml.replace("\\n", "\n"));
-        Run run = run("check", "-c", file.toString());
+        CliRun run = run("check", "-c", file.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(run.err()).startsWith(file + ":" + line + ":" + column + ": " + message);
         assertThat(run.out()).isEmpty();
@@ -62,7 +50,7 @@ class CheckCommandTest {
                         - {from: 10.9.0.10, to: 10.9.0.50}
                         - {from: 10.9.0.40, to: 10.9.0.60}
                 """);
-        Run run = run("check", "-c", file.toString());
+        CliRun run = run("check", "-c", file.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(run.err()).startsWith(file + ":7:").contains("overlap").contains("line 6");
     }
@@ -70,18 +58,18 @@ class CheckCommandTest {
     @Test
     void unreadableFilesAreReportedAtLineOne() {
         Path missing = dir.resolve("missing.yaml");
-        Run run = run("check", "-c", missing.toString());
+        CliRun run = run("check", "-c", missing.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(run.err()).startsWith(missing + ":1:1: cannot read config: no such file");
 
-        Run directory = run("check", "-c", dir.toString());
+        CliRun directory = run("check", "-c", dir.toString());
         assertThat(directory.err()).startsWith(dir + ":1:1: cannot read config: is a directory");
     }
 
     @Test
     void aGoodFilePrintsTheEffectiveConfig() throws Exception {
         Path file = write("good.yaml", "tftp:\n  root: tftpboot\n  port: 6969\n");
-        Run run = run("check", "-c", file.toString());
+        CliRun run = run("check", "-c", file.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("tftp:\n").contains("  port: 6969\n").contains("  root: " + dir.resolve("tftpboot"))
                 .contains("syslog:\n").contains("dhcp:\n");
@@ -90,7 +78,7 @@ class CheckCommandTest {
     @Test
     void commandLineOverridesAreValidatedToo() throws Exception {
         Path file = write("good.yaml", "tftp:\n  root: tftpboot\n");
-        Run run = run("check", "-c", file.toString(), "--tftp-root", dir.resolve("nowhere").toString());
+        CliRun run = run("check", "-c", file.toString(), "--tftp-root", dir.resolve("nowhere").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(run.err()).startsWith("command line --tftp-root: tftp.root: directory does not exist: " + dir.resolve("nowhere"));
     }
@@ -99,7 +87,7 @@ class CheckCommandTest {
     void leasesIsATopLevelCommandToo() throws Exception {
         Path journal = Files.writeString(dir.resolve("leases.journal"), "");
         Path file = write("leases.yaml", "tftp:\n  root: tftpboot\n");
-        Run run = run("leases", "-c", file.toString(), "--file", journal.toString());
+        CliRun run = run("leases", "-c", file.toString(), "--file", journal.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
     }
 

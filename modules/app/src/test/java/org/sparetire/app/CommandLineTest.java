@@ -2,8 +2,6 @@ package org.sparetire.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,24 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sparetire.core.config.ConfigText;
-import picocli.CommandLine;
 
 /** What each command says when it is told something wrong: never a yes to a no, and the option named. */
 class CommandLineTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -41,7 +29,7 @@ class CommandLineTest {
         "check --web-port -1, --web-port",
     })
     void aBadPortIsAWrongCommandLine(String command, String option) {
-        Run run = run(command.split(" "));
+        CliRun run = run(command.split(" "));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains(option).contains("expected a port number 0..65535");
     }
@@ -54,20 +42,20 @@ class CommandLineTest {
         "dhcp leases --no-web",
     })
     void toolsThatRunNoServiceRefuseServiceFlags(String command) {
-        Run run = run(command.split(" "));
+        CliRun run = run(command.split(" "));
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("Unknown option");
     }
 
     @Test
     void dhcpHelpSummarisesExplainInAWholeSentence() {
-        Run run = run("dhcp", "--help");
+        CliRun run = run("dhcp", "--help");
         assertThat(run.out()).containsPattern("explain +Show what a client would be told, and why\\.\n");
     }
 
     @Test
     void aBadMacNamesTheOption() {
-        Run run = run("dhcp", "explain", "--mac", "zz:54");
+        CliRun run = run("dhcp", "explain", "--mac", "zz:54");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).startsWith("--mac: expected a MAC address such as 52:54:00:12:34:56, got 'zz:54'");
     }
@@ -75,7 +63,7 @@ class CommandLineTest {
     @Test
     void aMissingLeaseFileIsAnErrorNotZeroLeases() {
         Path missing = dir.resolve("MISSING");
-        Run run = run("leases", "--file", missing.toString());
+        CliRun run = run("leases", "--file", missing.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).isEqualTo("leases: --file " + missing + ": no such file\n");
         assertThat(run.out()).doesNotContain("0 leases");
@@ -84,7 +72,7 @@ class CommandLineTest {
     @Test
     void putOfAMissingLocalFileSaysSoOnce() {
         Path missing = dir.resolve("nofile.bin");
-        Run run = run("tftp", "put", "-i", missing.toString(), "127.0.0.1:9", "nofile.bin");
+        CliRun run = run("tftp", "put", "-i", missing.toString(), "127.0.0.1:9", "nofile.bin");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.SERVICE_FAILED);
         assertThat(run.err()).isEqualTo("tftp: " + missing + ": no such file\n");
     }
@@ -92,7 +80,7 @@ class CommandLineTest {
     @Test
     void noAnswerNamesTheServerWithoutAStraySlash() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run run = run("tftp", "get", "--timeout", "1", "-o", dir.resolve("x").toString(),
+            CliRun run = run("tftp", "get", "--timeout", "1", "-o", dir.resolve("x").toString(),
                     "127.0.0.1:" + silent.getLocalPort(), "x");
             assertThat(run.exitCode()).isEqualTo(ExitCodes.SERVICE_FAILED);
             assertThat(run.err()).isEqualTo("tftp: x: no answer from 127.0.0.1:" + silent.getLocalPort() + "\n");
@@ -102,7 +90,7 @@ class CommandLineTest {
     @Test
     void quickDhcpRefusesLoopback() {
         String lo = loopbackName();
-        Run run = run("serve", "--dhcp-on", lo, "--no-web", "--no-tftp", "--no-syslog");
+        CliRun run = run("serve", "--dhcp-on", lo, "--no-web", "--no-tftp", "--no-syslog");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(run.err()).contains("command line --dhcp-on: interface " + lo + " is a loopback interface");
     }
@@ -134,7 +122,7 @@ class CommandLineTest {
                     - network: 10.231.0.0/24
                       ranges: [{from: 10.231.0.10, to: 10.231.0.20}]
                 """);
-        Run run = run("check", "-c", file.toString());
+        CliRun run = run("check", "-c", file.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.err()).startsWith(file + ":4:16: warning: dhcp.interfaces[0]: interface nosuch0 does not exist");
     }
@@ -143,7 +131,7 @@ class CommandLineTest {
     void decimalLookingSizesAreRefusedWithTheBinaryOne() throws Exception {
         Files.createDirectories(dir.resolve("tftpboot"));
         Path file = Files.writeString(dir.resolve("size.yaml"), "tftp:\n  root: tftpboot\n  uploads:\n    max-size: 64MB\n");
-        Run run = run("check", "-c", file.toString());
+        CliRun run = run("check", "-c", file.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG_INVALID);
         assertThat(run.err()).startsWith(file + ":4:15: tftp.uploads.max-size: '64MB' is ambiguous: sizes here are binary, "
                 + "did you mean '64MiB'?");
