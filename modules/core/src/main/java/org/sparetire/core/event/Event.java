@@ -12,6 +12,6 @@ public sealed interface Event
 
     Instant at();
 
-    /** The name of the publishing service: {@code tftp}, {@code dhcp}, {@code syslog} or {@code core}. */
+    /** The name of the publishing service: {@code tftp}, {@code http-boot}, {@code dhcp}, {@code syslog} or {@code core}. */
     String service();
 }

@@ -2,6 +2,7 @@ package org.sparetire.core.event;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,7 @@ public final class EventBus {
     private static final Logger log = LoggerFactory.getLogger(EventBus.class);
 
     private final List<Listener<?>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong transferIds = new AtomicLong();
 
     public <E extends Event> Subscription subscribe(Class<E> type, Consumer<? super E> consumer) {
         Listener<E> listener = new Listener<>(type, consumer);
@@ -25,6 +27,14 @@ public final class EventBus {
 
     public Subscription subscribeAll(Consumer<? super Event> consumer) {
         return subscribe(Event.class, consumer);
+    }
+
+    /**
+     * A transfer id no other transfer published on this bus has, whichever service runs it: the dashboard
+     * joins started, progress and finished events by it.
+     */
+    public long nextTransferId() {
+        return transferIds.incrementAndGet();
     }
 
     public void publish(Event event) {

@@ -8,20 +8,24 @@ import java.util.Map;
 /**
  * One record per transfer, whatever its outcome: the log line and the dashboard row are made from it.
  *
- * @param detail a short human reason for anything but COMPLETED (never a server path), else empty
+ * @param detail  a short human reason for anything but COMPLETED (never a server path), else empty
+ * @param service the transport that served it: {@code tftp} or {@code http-boot}
  */
 public record TransferFinished(Instant at, long transferId, InetSocketAddress peer, TransferDirection direction,
                                String file, String mode, Map<String, String> options, long bytes, Duration elapsed,
-                               int retransmits, TransferOutcome outcome, String detail) implements Event {
+                               int retransmits, TransferOutcome outcome, String detail, String service)
+        implements Event {
 
     public TransferFinished {
         options = Map.copyOf(options);
         detail = detail == null ? "" : detail;
     }
 
-    @Override
-    public String service() {
-        return "tftp";
+    /** A TFTP transfer's end. */
+    public TransferFinished(Instant at, long transferId, InetSocketAddress peer, TransferDirection direction,
+                            String file, String mode, Map<String, String> options, long bytes, Duration elapsed,
+                            int retransmits, TransferOutcome outcome, String detail) {
+        this(at, transferId, peer, direction, file, mode, options, bytes, elapsed, retransmits, outcome, detail, "tftp");
     }
 
     /** Bytes per second over the whole transfer; 0 when it took no measurable time. */

@@ -5,9 +5,11 @@ import java.time.Instant;
 
 /** Published at a bounded rate per transfer (not per block), so subscribers can draw progress bars. */
 public record TransferProgress(Instant at, long transferId, InetSocketAddress peer, long bytes, long expectedBytes,
-                               int retransmits) implements Event {
-    @Override
-    public String service() {
-        return "tftp";
+                               int retransmits, String service) implements Event {
+
+    /** A TFTP transfer's progress. */
+    public TransferProgress(Instant at, long transferId, InetSocketAddress peer, long bytes, long expectedBytes,
+                            int retransmits) {
+        this(at, transferId, peer, bytes, expectedBytes, retransmits, "tftp");
     }
 }

@@ -4,9 +4,10 @@ import java.time.Duration;
 
 /**
  * The contract every sparetire service keeps with the {@link ServiceManager}.
- * A service is built from its own config section only and never sees another service.
+ * A service is built from its own settings only (its section, see {@link ServiceSlot#settings()}) and
+ * never sees another service.
  *
- * @param <C> the service's config section record
+ * @param <C> the service's settings record
  */
 public interface Service<C> {
 
