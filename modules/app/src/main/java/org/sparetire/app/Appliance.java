@@ -8,6 +8,8 @@ import org.sparetire.dhcp.DhcpConfig;
 import org.sparetire.dhcp.DhcpService;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.SyslogService;
+import org.sparetire.tftp.HttpBootConfig;
+import org.sparetire.tftp.HttpBootService;
 import org.sparetire.tftp.TftpConfig;
 import org.sparetire.tftp.TftpService;
 import org.sparetire.web.ApplianceControl;
@@ -17,15 +19,16 @@ import org.sparetire.web.WebService;
 /**
  * The only place that knows every service. Order matters: the dashboard starts first so it sees every
  * other start; syslog next so it catches what devices say from their first packet; DHCP last because it
- * sends clients to the TFTP server, which must already be listening. Stopping runs in reverse, so DHCP
- * stops pointing clients at us first.
+ * sends clients to the TFTP and HTTP boot servers, which must already be listening. Stopping runs in
+ * reverse, so DHCP stops pointing clients at us first.
  */
 public final class Appliance {
     private Appliance() {
     }
 
     public static List<SectionKey<?>> sections() {
-        return List.of(WebConfig.SECTION, SyslogConfig.SECTION, TftpConfig.SECTION, DhcpConfig.SECTION);
+        return List.of(WebConfig.SECTION, SyslogConfig.SECTION, TftpConfig.SECTION, HttpBootConfig.SECTION,
+                DhcpConfig.SECTION);
     }
 
     public static ConfigLoader configLoader() {
@@ -38,6 +41,9 @@ public final class Appliance {
                 new ServiceSlot<>(WebConfig.SECTION, WebConfig::enabled, (config, context) -> new WebService(config, context, control)),
                 new ServiceSlot<>(SyslogConfig.SECTION, SyslogConfig::enabled, SyslogService::new),
                 new ServiceSlot<>(TftpConfig.SECTION, TftpConfig::enabled, TftpService::new),
+                // HTTP boot serves the TFTP root under the TFTP file policy, so it reads both sections.
+                new ServiceSlot<>(HttpBootConfig.SECTION.name(), HttpBootService.Settings::of,
+                        HttpBootService.Settings::enabled, HttpBootService::new),
                 new ServiceSlot<>(DhcpConfig.SECTION, DhcpConfig::enabled, DhcpService::new));
     }
 }

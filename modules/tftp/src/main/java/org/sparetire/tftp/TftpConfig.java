@@ -15,8 +15,13 @@ import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.Cidr;
 import org.sparetire.tftp.policy.AccessRules;
 import org.sparetire.tftp.policy.ExistingUpload;
+import org.sparetire.tftp.policy.PathJail;
 import org.sparetire.tftp.policy.RemapRule;
+import org.sparetire.tftp.policy.Remapper;
+import org.sparetire.tftp.policy.RequestPolicy;
+import org.sparetire.tftp.policy.SharedFiles;
 import org.sparetire.tftp.policy.SymlinkPolicy;
+import org.sparetire.tftp.policy.UploadInbox;
 import org.sparetire.tftp.policy.VirtualRoot;
 
 /**
@@ -169,6 +174,17 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
         return new TftpConfig(enabled, bind, freeBind, port, root, createRoot, singlePort, portRange, blksizeMax,
                 blksizeCaps, noOptionsFor, windowsizeMax, newTimeout, newRetries, newRollover, symlinks, caseInsensitive,
                 backslashToSlash, maxNameLength, remap, virtualRoots, access, limits, uploads, replyPoll);
+    }
+
+    /**
+     * The file policy these settings describe: root, symlinks, names, remapping, virtual roots and who may
+     * read. Both transports of the root (TFTP and HTTP boot) build theirs here, so they refuse alike.
+     *
+     * @param inbox null when uploads are disabled (always for HTTP boot, which is read-only)
+     */
+    public RequestPolicy requestPolicy(UploadInbox inbox, SharedFiles files) {
+        PathJail jail = new PathJail(root, symlinks, caseInsensitive, maxNameLength);
+        return new RequestPolicy(jail, virtualRoots, new Remapper(backslashToSlash, remap), access, inbox, files);
     }
 
     // ---------------------------------------------------------------- binding

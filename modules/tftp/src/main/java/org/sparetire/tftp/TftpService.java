@@ -11,8 +11,6 @@ import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.tftp.policy.Admission;
-import org.sparetire.tftp.policy.PathJail;
-import org.sparetire.tftp.policy.Remapper;
 import org.sparetire.tftp.policy.RequestPolicy;
 import org.sparetire.tftp.policy.SharedFiles;
 import org.sparetire.tftp.policy.UploadInbox;
@@ -57,23 +55,12 @@ public final class TftpService implements Service<TftpConfig> {
     }
 
     private ServerSettings settings(TftpConfig c, TftpConfig previous) throws ServiceStartException {
-        if (c.createRoot() && !Files.isDirectory(c.root())) {
-            try {
-                Files.createDirectories(c.root());
-            } catch (IOException e) {
-                throw new ServiceStartException("cannot create tftp.root " + c.root() + ": " + e.getMessage(), e);
-            }
-        }
-        if (!Files.isDirectory(c.root())) {
-            throw new ServiceStartException("tftp.root is not a directory: " + c.root());
-        }
-        PathJail jail = new PathJail(c.root(), c.symlinks(), c.caseInsensitive(), c.maxNameLength());
+        prepareRoot(c, "tftp.root");
         UploadInbox inbox = c.uploads().enabled()
                 ? new UploadInbox(c.uploads().dir(), c.uploads().onExisting(), c.uploads().maxSize(),
                         c.uploads().extensions(), c.uploads().folders(), c.maxNameLength())
                 : null;
-        RequestPolicy policy = new RequestPolicy(jail, c.virtualRoots(), new Remapper(c.backslashToSlash(), c.remap()),
-                c.access(), inbox, files);
+        RequestPolicy policy = c.requestPolicy(inbox, files);
         // Keep the counters when the limits did not change, so a reload does not forget running transfers.
         if (admission == null || previous == null || !previous.limits().equals(c.limits())) {
             admission = new Admission(c.limits().transfers(), c.limits().perClient(), c.limits().requestsPerSecond(),
@@ -85,6 +72,20 @@ public final class TftpService implements Service<TftpConfig> {
                 .map(b -> new ServerSettings.Cap(b.clients(), b.max())).toList();
         return new ServerSettings(policy, admission, limits, caps, c.noOptionsFor(), c.singlePort(), c.portRange().low(),
                 c.portRange().high(), PROGRESS_INTERVAL, c.replyPoll());
+    }
+
+    /** Makes the root when the config asks for it, then insists that it is a folder. */
+    static void prepareRoot(TftpConfig c, String what) throws ServiceStartException {
+        if (c.createRoot() && !Files.isDirectory(c.root())) {
+            try {
+                Files.createDirectories(c.root());
+            } catch (IOException e) {
+                throw new ServiceStartException("cannot create " + what + " " + c.root() + ": " + e.getMessage(), e);
+            }
+        }
+        if (!Files.isDirectory(c.root())) {
+            throw new ServiceStartException(what + " is not a directory: " + c.root());
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Opens each file once however many clients fetch it (forty phones on a bench pull the same firmware),
@@ -95,6 +96,23 @@ public final class SharedFiles {
                 total += n;
             }
             return total;
+        }
+
+        @Override
+        public Optional<FileChannel> channel() {
+            return Optional.of(entry.channel);
+        }
+
+        @Override
+        public long lastModified() {
+            return entry.identity.modified();
+        }
+
+        @Override
+        public String version() {
+            Identity id = entry.identity;
+            return Integer.toHexString(id.fileKey().hashCode()) + "-" + Long.toHexString(id.size()) + "-"
+                    + Long.toHexString(id.modified());
         }
 
         @Override

@@ -69,7 +69,6 @@ public final class TftpServer {
     private final NetRuntime net;
     private final EventBus events;
     private final Clock clock;
-    private final AtomicLong ids = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
     private final Map<InetSocketAddress, TransferContext> byPeer = new ConcurrentHashMap<>();
     private final Set<TransferContext> live = ConcurrentHashMap.newKeySet();
@@ -259,7 +258,7 @@ public final class TftpServer {
                         }
                     });
         }
-        finished(new TransferFinished(clock.now(), ids.incrementAndGet(), peer, direction(req),
+        finished(new TransferFinished(clock.now(), events.nextTransferId(), peer, direction(req),
                 Transfer.sanitize(FileNames.decode(req.filename())), req.mode().wireName(), Map.of(), 0, Duration.ZERO,
                 0, TransferOutcome.REFUSED, r.reason()), 512, 1);
     }
@@ -336,7 +335,7 @@ public final class TftpServer {
 
     private void startTransfer(Listener l, ServerSettings s, Request req, InetSocketAddress peer, Transfer session,
                               FileSource source, String name, OptionNegotiation.Result r, long expected) {
-        TransferRecord record = new TransferRecord(ids.incrementAndGet(), peer, direction(req), Transfer.sanitize(name),
+        TransferRecord record = new TransferRecord(events.nextTransferId(), peer, direction(req), Transfer.sanitize(name),
                 req.mode().wireName(), r.oack());
         TransferContext t = new TransferContext(this, l, record, req, session, source, s.admission(), clock,
                 s.progressInterval(), s.replyPoll(), expected);
