@@ -44,6 +44,8 @@ public final class ApplianceMetrics {
     private final Counter syslogReceived;
     private final Counter warnings;
     private final Counter sseDropped;
+    private final Counter httpDownloads;
+    private final Counter httpBytes;
 
     public ApplianceMetrics(Dashboard dashboard, Supplier<ApplianceControl> control) {
         transfers = Counter.builder().name("sparetire_tftp_transfers_total")
@@ -62,6 +64,10 @@ public final class ApplianceMetrics {
                 .help("Syslog messages filed, by severity").labelNames("severity").register(registry);
         warnings = Counter.builder().name("sparetire_warnings_total")
                 .help("Operator warnings raised, by service").labelNames("service").register(registry);
+        httpDownloads = Counter.builder().name("sparetire_http_boot_downloads_total")
+                .help("HTTP boot downloads finished, by outcome").labelNames("outcome").register(registry);
+        httpBytes = Counter.builder().name("sparetire_http_boot_bytes_total")
+                .help("Bytes sent by finished HTTP boot downloads").register(registry);
         sseDropped = Counter.builder().name("sparetire_web_live_updates_dropped_total")
                 .help("Live updates not sent to a slow browser (it resynchronises)").register(registry);
 
@@ -103,12 +109,15 @@ public final class ApplianceMetrics {
 
     /** Counts one event; called from the event bus, so it only bumps counters. */
     public void accept(Event event) {
-        if (event instanceof TransferFinished e) {
+        if (event instanceof TransferFinished e && !e.service().equals("tftp")) {
+            httpDownloads.labelValues(e.outcome().name().toLowerCase(Locale.ROOT)).inc();
+            httpBytes.inc(e.bytes());
+        } else if (event instanceof TransferFinished e) {
             String direction = e.direction().name().toLowerCase(Locale.ROOT);
             transfers.labelValues(direction, e.outcome().name().toLowerCase(Locale.ROOT)).inc();
             transferBytes.labelValues(direction).inc(e.bytes());
             retransmits.inc(e.retransmits());
-        } else if (event instanceof TransferStarted e) {
+        } else if (event instanceof TransferStarted e && e.service().equals("tftp")) {
             transfersStarted.labelValues(e.direction().name().toLowerCase(Locale.ROOT)).inc();
         } else if (event instanceof LeaseEvent e) {
             leaseEvents.labelValues(e.kind().name().toLowerCase(Locale.ROOT)).inc();

@@ -143,7 +143,7 @@ public final class Dashboard {
             it.remove();
         }
         updates.add(new Update("transfer", v));
-        addEntry(e.at(), "tftp", mac, e.peer().getAddress(), e.direction().name().toLowerCase(Locale.ROOT) + " "
+        addEntry(e.at(), e.service(), mac, e.peer().getAddress(), e.direction().name().toLowerCase(Locale.ROOT) + " "
                 + e.file() + " started" + (e.options().isEmpty() ? "" : " " + render(e.options())),
                 withExpected(e.options(), e.expectedBytes()), e.transferId(), null, null, updates);
     }
@@ -192,7 +192,7 @@ public final class Dashboard {
         if (!e.detail().isEmpty()) {
             details.put("detail", e.detail());
         }
-        addEntry(e.at(), "tftp", mac, e.peer().getAddress(), e.direction().name().toLowerCase(Locale.ROOT) + " "
+        addEntry(e.at(), e.service(), mac, e.peer().getAddress(), e.direction().name().toLowerCase(Locale.ROOT) + " "
                 + e.file() + " " + e.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", " + e.bytes()
                 + " bytes in " + e.elapsed().toMillis() + " ms, " + e.retransmits() + " retransmits"
                 + (e.detail().isEmpty() ? "" : ": " + e.detail()), details, e.transferId(), null, null, updates);

@@ -9,13 +9,19 @@ import static org.sparetire.web.Events.progress;
 import static org.sparetire.web.Events.started;
 import static org.sparetire.web.Events.syslog;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparetire.core.event.LeaseEventKind;
+import org.sparetire.core.event.TransferDirection;
+import org.sparetire.core.event.TransferFinished;
 import org.sparetire.core.event.TransferOutcome;
+import org.sparetire.core.event.TransferProgress;
+import org.sparetire.core.event.TransferStarted;
 import org.sparetire.testkit.ManualClock;
 import org.sparetire.web.WebConfig;
 
@@ -38,6 +44,34 @@ class DashboardTest {
                     + (e.address() == null ? "-" : e.address().getHostAddress()) + " " + e.summary().split(" ")[0]);
         }
         return out;
+    }
+
+    /** An HTTP boot download joins the device by its leased address, beside the TFTP chainload before it. */
+    @Test
+    void httpBootDownloadsJoinTheDeviceLikeTftpTransfers() {
+        dashboard.accept(ack(tick(1), A, "10.0.0.50", Duration.ofHours(1)));
+        dashboard.accept(started(tick(1), 1, "10.0.0.50", "ipxe.efi", 100));
+        dashboard.accept(finished(tick(1), 1, "10.0.0.50", "ipxe.efi", 100, Duration.ofSeconds(1),
+                TransferOutcome.COMPLETED));
+        InetSocketAddress peer = new InetSocketAddress(ip("10.0.0.50"), 49152);
+        dashboard.accept(new TransferStarted(tick(1), 2, peer, TransferDirection.READ, "/vmlinuz", "http",
+                Map.of("status", "200"), 5000, "http-boot"));
+        dashboard.accept(new TransferProgress(tick(1), 2, peer, 2500, 5000, 0, "http-boot"));
+        assertThat(dashboard.activeTransfers()).singleElement().satisfies(t -> {
+            assertThat(t.mac()).isEqualTo(A);
+            assertThat(t.fraction()).isEqualTo(0.5);
+        });
+        dashboard.accept(new TransferFinished(tick(1), 2, peer, TransferDirection.READ, "/vmlinuz", "http",
+                Map.of("status", "200"), 5000, Duration.ofSeconds(2), 0, TransferOutcome.COMPLETED, "", "http-boot"));
+        assertThat(story(dashboard.timeline(A))).containsExactly(
+                "dhcp 0a 10.0.0.50 ACKED",
+                "tftp 0a 10.0.0.50 read",
+                "tftp 0a 10.0.0.50 read",
+                "http-boot 0a 10.0.0.50 read",
+                "http-boot 0a 10.0.0.50 read");
+        assertThat(dashboard.timeline(A).get(4).transfer()).isEqualTo(2);
+        assertThat(dashboard.recentTransfers(t -> true, 10)).extracting(TransferView::mac).containsOnly(A);
+        assertThat(dashboard.totals().bytesSent()).isEqualTo(5100);
     }
 
     @Test
