@@ -24,6 +24,7 @@ import org.sparetire.dhcp.codec.Octets;
 import org.sparetire.dhcp.codec.OptionCatalog;
 import org.sparetire.dhcp.codec.OptionType;
 import org.sparetire.dhcp.codec.OptionValue;
+import org.sparetire.dhcp.policy.BootUrls;
 
 /** Binds the {@code dhcp:} section, reporting every problem at its file:line:col. */
 final class DhcpConfigBinder {
@@ -178,8 +179,10 @@ final class DhcpConfigBinder {
 
     private static String bootFile(ConfigMapping m) {
         String f = m.optionalString("boot-file").orElse(null);
-        if (f != null && f.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1).length > 127) {
-            m.problem("boot-file", "longer than the 127 bytes the BOOTP file field holds");
+        if (f != null && BootUrls.expand(f, BootUrls.LONGEST_ADDRESS).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)
+                .length > 127) {
+            m.problem("boot-file", "longer than the 127 bytes the BOOTP file field holds"
+                    + (f.contains(BootUrls.SERVER) ? " (with " + BootUrls.SERVER + " as a 15-character address)" : ""));
         }
         return f;
     }

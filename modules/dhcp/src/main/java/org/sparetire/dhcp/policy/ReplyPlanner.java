@@ -88,6 +88,7 @@ public final class ReplyPlanner {
             }
             reservation.options().forEach(o -> put(c, o.code(), o.value().encode(), true));
         }
+        bootFile = BootUrls.expand(bootFile, serverAddress);
         if (bootFile != null && nextServer == null) {
             // A boot file without a server is useless to U-Boot, which reads only siaddr: point at ourselves.
             nextServer = serverAddress;
@@ -110,6 +111,12 @@ public final class ReplyPlanner {
             c.putIfAbsent(OptionCatalog.VENDOR_SPECIFIC, new Candidate(PXE_DISCOVERY_CONTROL.encode(), true));
         }
 
+        if (BootUrls.isHttp(bootFile) && BootUrls.isHttpClient(facts.vendorClass())
+                && (matched.isEmpty() || matched.get().options().stream().noneMatch(o -> o.code() == OptionCatalog.VENDOR_CLASS))
+                && (reservation == null || reservation.options().stream().noneMatch(o -> o.code() == OptionCatalog.VENDOR_CLASS))) {
+            // UEFI HTTP Boot ignores an offer without "HTTPClient" in option 60 (UEFI 2.5+ section 24.7).
+            put(c, OptionCatalog.VENDOR_CLASS, new OptionValue.Text(BootUrls.HTTP_CLIENT).encode(), true);
+        }
         boolean noRequestList = facts.requested().isEmpty();
         Map<Integer, Octets> ordered = new LinkedHashMap<>();
         for (int code : facts.requested()) {
