@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import org.sparetire.app.ExitCodes;
+import org.sparetire.app.BenchPointers;
 import org.sparetire.app.LoggingControl;
 import org.sparetire.app.RunningAppliance;
 import org.sparetire.core.config.AppConfig;
@@ -23,6 +24,7 @@ import org.sparetire.dhcp.DhcpQuickMode;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.StartupFailure;
+import org.sparetire.core.net.LocalAddresses;
 import org.sparetire.core.time.Clock;
 import org.sparetire.web.terminal.TerminalDisplay;
 import picocli.CommandLine.Command;
@@ -150,17 +152,11 @@ public final class ServeCommand implements Callable<Integer> {
             return null;
         }
         LoggingControl.consoleThreshold("WARN");
-        return TerminalDisplay.start(appliance.events(), Clock.system(), System.out, ServeCommand::terminalColumns,
-                Duration.ofMillis(250), !"C".equals(System.getenv("LANG")), appliance::health);
+        return TerminalDisplay.start(appliance.events(), Clock.system(), System.out, TerminalWidth.open(),
+                Duration.ofMillis(250), !"C".equals(System.getenv("LANG")), appliance::health,
+                () -> BenchPointers.lines(appliance.config(), appliance.health(), LocalAddresses.current()));
     }
 
-    private static int terminalColumns() {
-        try {
-            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100"));
-        } catch (NumberFormatException e) {
-            return 100;
-        }
-    }
 
     /** What `sparetire reload` waits for: the outcome of the reload its SIGHUP asked for. */
     private void writeVerdict(ReloadReport report) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -23,6 +24,8 @@ import org.sparetire.core.time.Clock;
 public final class TerminalDisplay implements AutoCloseable {
     /** ANSI: cursor to the top-left, then clear to the end of the screen (ECMA-48 CUP and ED). */
     private static final String HOME_AND_CLEAR = "\u001b[H\u001b[J";
+    private static final String CLEAR_TO_END_OF_LINE = "\u001b[K";
+    private static final String CLEAR_TO_END_OF_SCREEN = "\u001b[J";
 
     private final TerminalStatus status;
     private final EventBus.Subscription subscription;
@@ -53,6 +56,16 @@ public final class TerminalDisplay implements AutoCloseable {
     public static TerminalDisplay start(EventBus bus, Clock clock, PrintStream out, IntSupplier columns,
                                         Duration every, boolean unicode,
                                         Supplier<Map<String, ServiceHealth>> health) {
+        return start(bus, clock, out, columns, every, unicode, health, List::of);
+    }
+
+    /**
+     * @param here the lines kept at the top (dashboard address, this machine's addresses, folders), read
+     *             each frame so an interface that comes up shows
+     */
+    public static TerminalDisplay start(EventBus bus, Clock clock, PrintStream out, IntSupplier columns,
+                                        Duration every, boolean unicode,
+                                        Supplier<Map<String, ServiceHealth>> health, Supplier<List<String>> here) {
         TerminalStatus status = new TerminalStatus(ZoneId.systemDefault(), unicode);
         EventBus.Subscription sub = bus.subscribeAll(status::accept);
         ScheduledExecutorService painter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,13 +82,56 @@ public final class TerminalDisplay implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Health not available (still starting): the events tell the states meanwhile.
             }
-            String frame = status.frame(clock.now(), columns.getAsInt());
-            synchronized (out) {
-                out.print(HOME_AND_CLEAR + frame);
-                out.flush();
+            try {
+                status.here(here.get());
+            } catch (RuntimeException e) {
+                // Keep the last lines; the next frame asks again.
+            }
+            int width = columns.getAsInt();
+            String[] frame = status.frame(clock.now(), width).split("\n", -1);
+            String[] lines = java.util.Arrays.copyOf(frame, frame.length - 1); // the frame ends with a newline
+            String update = d.changes(lines, width);
+            if (!update.isEmpty()) {
+                synchronized (out) {
+                    out.print(update);
+                    out.flush();
+                }
             }
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return d;
+    }
+
+    private String[] shown;
+    private int shownWidth;
+
+    /** Only the lines that differ from what is on screen; everything after a change of width. */
+    private String changes(String[] lines, int width) {
+        String update = redraw(width == shownWidth ? shown : null, lines);
+        shown = lines;
+        shownWidth = width;
+        return update;
+    }
+
+    /**
+     * The escape sequences that turn the screen showing {@code before} (null: unknown) into {@code after},
+     * rewriting only the lines that changed, so a terminal (or a slow serial console) does not flicker.
+     */
+    static String redraw(String[] before, String[] after) {
+        if (before == null) {
+            return HOME_AND_CLEAR + String.join("\n", after) + (after.length > 0 ? "\n" : "");
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < after.length; i++) {
+            if (i >= before.length || !after[i].equals(before[i])) {
+                s.append("\u001b[").append(i + 1).append(";1H").append(after[i]).append(CLEAR_TO_END_OF_LINE);
+            }
+        }
+        if (after.length < before.length) {
+            s.append("\u001b[").append(after.length + 1).append(";1H").append(CLEAR_TO_END_OF_SCREEN);
+        } else if (s.length() > 0) {
+            s.append("\u001b[").append(after.length + 1).append(";1H");
+        }
+        return s.toString();
     }
 
     public TerminalStatus status() {

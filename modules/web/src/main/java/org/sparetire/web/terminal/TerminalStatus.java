@@ -46,9 +46,20 @@ public final class TerminalStatus {
     private final Deque<LeaseEvent> leases = new ArrayDeque<>();
     private final Deque<TransferFinished> finished = new ArrayDeque<>();
     private final Deque<ServiceWarning> warnings = new ArrayDeque<>();
+    private List<String> here = List.of();
 
-    private record Active(TransferStarted start, long bytes, long expected, Instant updated) {
+    /**
+     * @param updated  when the last progress report came
+     * @param advanced when the byte count last grew: a transfer that has not moved for longer than its
+     *                 retransmit timeout is waiting for an answer that does not come
+     */
+    private record Active(TransferStarted start, long bytes, long expected, Instant updated, Instant advanced) {
     }
+
+    /** Progress is reported about once a second, so "not moved" is only seen that much late. */
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    /** The server's retransmit timeout when the client did not negotiate one (tftp.timeout's default). */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * @param zone    the zone for the clock times shown
@@ -61,14 +72,15 @@ public final class TerminalStatus {
 
     public synchronized void accept(Event event) {
         if (event instanceof TransferStarted e) {
-            active.put(e.transferId(), new Active(e, 0, e.expectedBytes(), e.at()));
+            active.put(e.transferId(), new Active(e, 0, e.expectedBytes(), e.at(), e.at()));
             // A start without its finish (service stopped) must not pile up: keep only a screenful and some.
             while (active.size() > 4 * ACTIVE_SHOWN) {
                 active.remove(active.keySet().iterator().next());
             }
         } else if (event instanceof TransferProgress e) {
             active.computeIfPresent(e.transferId(), (id, a) -> new Active(a.start(), e.bytes(),
-                    e.expectedBytes() > 0 ? e.expectedBytes() : a.expected(), e.at()));
+                    e.expectedBytes() > 0 ? e.expectedBytes() : a.expected(), e.at(),
+                    e.bytes() > a.bytes() ? e.at() : a.advanced()));
         } else if (event instanceof TransferFinished e) {
             active.remove(e.transferId());
             push(finished, e, FINISHED_SHOWN);
@@ -90,6 +102,14 @@ public final class TerminalStatus {
         services.putAll(states);
     }
 
+    /**
+     * What a technician needs to point a device here, kept at the top of the screen: the dashboard's
+     * address, this machine's addresses per interface, the folders.
+     */
+    public synchronized void here(List<String> lines) {
+        here = List.copyOf(lines);
+    }
+
     private static <T> void push(Deque<T> d, T item, int max) {
         d.addFirst(item);
         while (d.size() > max) {
@@ -106,6 +126,7 @@ public final class TerminalStatus {
                 .append(state == ServiceState.RUNNING ? (unicode ? "●" : "*") : (unicode ? "○" : "-"))
                 .append(' ').append(state.name().toLowerCase(Locale.ROOT)));
         lines.add(rightAlign(head.toString(), time(now), width));
+        lines.addAll(here);
 
         for (ServiceWarning w : warnings) {
             lines.add("! " + w.service() + ": " + w.message());
@@ -113,7 +134,7 @@ public final class TerminalStatus {
         lines.add("Transfers: " + active.size() + " active");
         List<Active> shown = new ArrayList<>(active.values());
         for (int i = shown.size() - 1, n = 0; i >= 0 && n < ACTIVE_SHOWN; i--, n++) {
-            lines.add("  " + transferLine(shown.get(i), width - 2));
+            lines.add("  " + transferLine(shown.get(i), now, width - 2));
         }
         if (active.size() > ACTIVE_SHOWN) {
             lines.add("  ... and " + (active.size() - ACTIVE_SHOWN) + " more");
@@ -155,14 +176,19 @@ public final class TerminalStatus {
         return out.toString();
     }
 
-    private String transferLine(Active a, int width) {
+    private String transferLine(Active a, Instant now, int width) {
         TransferStarted s = a.start();
         String who = s.peer().getAddress().getHostAddress();
         String dir = s.direction().name().equals("READ") ? "<" : ">";
         long nanos = Duration.between(s.at(), a.updated()).toNanos();
         double rate = nanos <= 0 ? 0 : a.bytes() * 1e9 / nanos;
         String tail;
-        if (a.expected() > 0) {
+        Duration still = Duration.between(a.advanced(), now);
+        Duration stallAfter = timeout(s).plus(PROGRESS_INTERVAL);
+        if (still.compareTo(stallAfter) > 0) {
+            tail = bytes(a.bytes()) + (a.expected() > 0 ? " of " + bytes(a.expected()) : "") + "  stalled "
+                    + still.toSeconds() + "s (no answer)";
+        } else if (a.expected() > 0) {
             double f = Math.min(1, (double) a.bytes() / a.expected());
             int filled = (int) Math.round(f * BAR);
             String bar = (unicode ? "█" : "#").repeat(filled) + (unicode ? "░" : "-").repeat(BAR - filled);
@@ -176,6 +202,16 @@ public final class TerminalStatus {
         // the end of a path says most), and the frame clips whatever still does not fit.
         int fileWidth = Math.max(8, Math.min(48, width - WHO - 3 - 2 - TAIL));
         return pad(who, WHO) + " " + dir + " " + pad(leftClip(s.file(), fileWidth), fileWidth) + "  " + tail;
+    }
+
+    /** The transfer's retransmit timeout: as negotiated (RFC 2349, seconds), else the server's default. */
+    private static Duration timeout(TransferStarted s) {
+        try {
+            String t = s.options().get("timeout");
+            return t == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(Long.parseLong(t.trim()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_TIMEOUT;
+        }
     }
 
     private String time(Instant t) {

@@ -113,4 +113,38 @@ class TerminalStatusTest {
         String written = bytes.toString(StandardCharsets.UTF_8);
         assertThat(written).startsWith("\u001b[H\u001b[J").contains("syslog ● running").doesNotContain("early");
     }
+
+    @Test
+    void aTransferWithoutAnAnswerForLongerThanItsTimeoutShowsStalledNotAnEta() {
+        TerminalStatus s = new TerminalStatus(ZoneOffset.UTC, false);
+        Instant t = clock.now();
+        s.accept(started(t, 1, "10.0.0.50", "fw.bin", 4000));
+        s.accept(progress(t.plusSeconds(1), 1, "10.0.0.50", 1000, 4000));
+        s.accept(progress(t.plusSeconds(2), 1, "10.0.0.50", 1000, 4000));
+        assertThat(s.frame(t.plusSeconds(2), 100)).contains("eta").doesNotContain("stalled");
+        s.accept(progress(t.plusSeconds(5), 1, "10.0.0.50", 1000, 4000));
+        assertThat(s.frame(t.plusSeconds(9), 100)).contains("1000 B of 3.91 KiB  stalled 8s (no answer)")
+                .doesNotContain("eta");
+        s.accept(progress(t.plusSeconds(10), 1, "10.0.0.50", 2000, 4000));
+        assertThat(s.frame(t.plusSeconds(10), 100)).doesNotContain("stalled");
+    }
+
+    @Test
+    void thePointersStayOnTopUnderTheHeader() {
+        TerminalStatus s = fed(false);
+        s.here(java.util.List.of("Dashboard  http://127.0.0.1:8069/", "This machine  eth1 192.168.50.1/24"));
+        String[] lines = s.frame(clock.now(), 100).split("\n");
+        assertThat(lines[1]).isEqualTo("Dashboard  http://127.0.0.1:8069/");
+        assertThat(lines[2]).isEqualTo("This machine  eth1 192.168.50.1/24");
+    }
+
+    @Test
+    void aRedrawRewritesOnlyTheLinesThatChanged() {
+        String[] before = {"sparetire  tftp * running   12:00:00", "Transfers: 0 active", "Leases"};
+        String[] after = {"sparetire  tftp * running   12:00:01", "Transfers: 0 active"};
+        assertThat(TerminalDisplay.redraw(before, after))
+                .isEqualTo("\u001b[1;1Hsparetire  tftp * running   12:00:01\u001b[K\u001b[3;1H\u001b[J");
+        assertThat(TerminalDisplay.redraw(after, after)).isEmpty();
+        assertThat(TerminalDisplay.redraw(null, after)).startsWith("\u001b[H\u001b[J").endsWith("Transfers: 0 active\n");
+    }
 }
