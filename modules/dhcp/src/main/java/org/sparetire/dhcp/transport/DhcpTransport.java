@@ -54,7 +54,9 @@ import org.sparetire.dhcp.policy.UnicastBudget;
  * queue is bounded: when it is full the reply is dropped and counted rather than queued behind the others.
  * The kernel keeps a bounded queue per destination while it resolves (unres_qlen_bytes) and drops it when
  * resolution fails; how many destinations may be resolving at once is bounded here ({@link UnicastBudget}),
- * because the kernel's neighbour table is shared by the whole host. Unicast requests arrive on the address-bound socket (the more specific binding) and
+ * because the kernel's neighbour table is shared by the whole host. Where the process may open a packet
+ * socket (CAP_NET_RAW), a unicast reply to a directly connected client (ciaddr, not relayed) needs none of
+ * that: it leaves as a link-layer frame to the client's chaddr ({@link LinkLayerSender}). Unicast requests arrive on the address-bound socket (the more specific binding) and
  * broadcasts on the wildcard one, so no datagram is read twice.
  */
 public final class DhcpTransport {
@@ -73,8 +75,12 @@ public final class DhcpTransport {
      * is large enough for a few thousand of them (capped by net.core.wmem_max unless root).
      */
     private static final int UNICAST_SEND_BUFFER = 2 << 20;
-    /** Replies queued in user space once the kernel refuses more: past this, unicast replies are dropped. */
-    private static final WriteBufferWaterMark UNICAST_QUEUE = new WriteBufferWaterMark(16 << 10, 32 << 10);
+    /**
+     * Replies queued in user space once the kernel refuses more: past this, unicast replies are dropped. It
+     * counts replies not yet flushed too, so it is well above what one consolidated flush holds (64 replies
+     * of up to 1,500 bytes).
+     */
+    private static final WriteBufferWaterMark UNICAST_QUEUE = new WriteBufferWaterMark(128 << 10, 256 << 10);
     private static final byte[] LIMITED_BROADCAST = {(byte) 255, (byte) 255, (byte) 255, (byte) 255};
 
     /** Requests and replies given up under a flood, since start. */
@@ -99,6 +105,7 @@ public final class DhcpTransport {
         private final Shedding shedding;
         private volatile Channel channel;
         private volatile Channel unicast;
+        private volatile LinkLayerSender link;
 
         Endpoint(LocalInterfaces.Ipv4 iface, boolean bootServerPort, Shedding shedding) {
             this.iface = iface;
@@ -131,13 +138,25 @@ public final class DhcpTransport {
             }
             DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(e.bytes()), to);
             Channel u = unicast;
+            LinkLayerSender l = link;
             if (u == null || java.util.Arrays.equals(to.getAddress().getAddress(), LIMITED_BROADCAST)) {
                 channel.writeAndFlush(packet).addListener(f -> failed(f, to));
+            } else if (l != null && direct(reply) && to.getAddress() instanceof java.net.Inet4Address dst) {
+                packet.release();
+                if (!l.send(reply.chaddr().toByteArray(), iface.address(), port(), dst, to.getPort(), e.bytes())) {
+                    shedding.queueFull.increment();
+                }
             } else if (u.eventLoop().inEventLoop()) {
                 sendUnicast(u, packet);
             } else {
                 u.eventLoop().execute(() -> sendUnicast(u, packet));
             }
+        }
+
+        /** A reply to a client on this link (not through a relay, not to the boot server port) with an Ethernet chaddr. */
+        private boolean direct(DhcpMessage reply) {
+            return DhcpMessage.isZero(reply.giaddr()) && !bootServerPort && reply.htype() == 1
+                    && reply.chaddr().length() == 6;
         }
 
         /** On the event loop: queue behind other unicast replies only while that queue is short. */
@@ -163,6 +182,11 @@ public final class DhcpTransport {
         }
 
         public void close() {
+            LinkLayerSender l = link;
+            if (l != null) {
+                link = null;
+                l.close();
+            }
             Channel u = unicast;
             if (u != null) {
                 u.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -216,8 +240,9 @@ public final class DhcpTransport {
             wildcard.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             throw e;
         }
-        log.info("dhcp listening iface={} address={} port={}{}", iface.name(), iface.address().getHostAddress(),
-                ep.port(), bootServerPort ? " (PXE boot server)" : "");
+        ep.link = bootServerPort ? null : LinkLayerSender.open(iface.name());
+        log.info("dhcp listening iface={} address={} port={}{}{}", iface.name(), iface.address().getHostAddress(),
+                ep.port(), bootServerPort ? " (PXE boot server)" : "", ep.link != null ? " link-layer-replies" : "");
         return ep;
     }
 

@@ -12,8 +12,9 @@ import org.sparetire.dhcp.support.Requests;
 /**
  * Sends requests whose replies go to addresses nobody answers ARP for: INFORMs with such a ciaddr
  * (answered unicast to it) and relayed DISCOVERs with such a giaddr (answered to the "relay"), alternately.
- * Run inside a namespace: {@code HostileSender SERVER PORT PREFIX COUNT RATE}, where PREFIX is the first
- * two octets of the unused addresses (e.g. {@code 10.123}) and RATE is datagrams per second (0: at once).
+ * Run inside a namespace: {@code HostileSender SERVER PORT PREFIX COUNT RATE FROM}, where PREFIX is the first
+ * two octets of the unused addresses (e.g. {@code 10.123}), RATE is datagrams per second (0: at once) and
+ * FROM the local address to send from.
  * Bounded by COUNT; prints "SENT n" at the end.
  */
 public final class HostileSender {
@@ -27,7 +28,7 @@ public final class HostileSender {
         int rate = Integer.parseInt(args[4]);
         long start = System.nanoTime();
         int sent = 0;
-        try (DatagramSocket socket = new DatagramSocket()) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(args[5]), 0))) {
             for (int i = 0; i < count; i++) {
                 // Unused addresses in 200.0-249.255: distinct each time, so every reply needs a fresh ARP.
                 String unused = prefix + "." + (200 + (i / 250) % 50) + "." + (1 + i % 250);

@@ -15,7 +15,8 @@ import org.sparetire.testkit.PeerProgram;
 /**
  * Replies to addresses that never answer ARP (INFORMs with an unused ciaddr, relayed DISCOVERs with an
  * unused giaddr) must not hold back anyone else's: while 3,000 of them arrive at once, and then while
- * they trickle in at 100 a second, udhcpc on the same segment gets its lease every time within 2 s.
+ * they trickle in at 100 a second, udhcpc on the same segment gets its lease every time within 2 s, and
+ * a client with an address gets the (unicast) answer to its INFORM within 2 s.
  */
 class ReplyStarvationIT {
     private static final Duration LEASE_WITHIN = Duration.ofSeconds(2);
@@ -41,7 +42,13 @@ class ReplyStarvationIT {
             NetNamespace srv = nss.create("hsrv");
             NetNamespace cli = nss.create("hcli");
             Namespaces.link(srv, "srv0", "10.123.0.1/16", cli, "cli0", "10.123.0.2/16");
+            // The flood comes from another host on the segment: INFORMs are paced per source address.
+            cli.exec(Duration.ofSeconds(10), "ip", "addr", "add", "10.123.0.3/16", "dev", "cli0").assertSuccess();
+            String mac = cli.exec(Duration.ofSeconds(10), "cat", "/sys/class/net/cli0/address").assertSuccess()
+                    .stdout().trim();
             try (ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), CONFIG)) {
+                assertThat(server.output()).as("as root, replies to clients on the link are link-layer frames")
+                        .contains("link-layer-replies");
                 Path script = UdhcpcIT.script(dir);
                 List<String> slow = new ArrayList<>();
                 int leases = 0;
@@ -51,12 +58,14 @@ class ReplyStarvationIT {
                     for (int i = 0; i < 3; i++, leases++) {
                         lease(cli, script, "after the burst #" + i, slow);
                     }
+                    inform(cli, server.port(), mac, "after the burst", slow);
                 }
                 try (PeerProgram.Background trickle = hostile(cli, "trickle", server.port(), 3000, 100)) {
                     for (int i = 0; i < 6; i++, leases++) {
                         assertThat(trickle.isAlive()).as("the trickle still runs").isTrue();
                         lease(cli, script, "during the trickle #" + i, slow);
                     }
+                    inform(cli, server.port(), mac, "during the trickle", slow);
                 }
                 assertThat(slow).as("leases slower than %s (server log follows)\n%s", LEASE_WITHIN,
                         tail(server.output())).isEmpty();
@@ -76,7 +85,7 @@ class ReplyStarvationIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return ns.start(dir.resolve(name + ".log"), java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
                 ServerProcess.classpath(), HostileSender.class.getName(), "10.123.0.1", Integer.toString(port),
-                "10.123", Integer.toString(count), Integer.toString(rate));
+                "10.123", Integer.toString(count), Integer.toString(rate), "10.123.0.3");
     }
 
     private static void waitForSent(PeerProgram.Background sender) throws Exception {
@@ -92,8 +101,21 @@ class ReplyStarvationIT {
         PeerProgram.Result r = cli.exec(Duration.ofSeconds(15), "busybox", "udhcpc", "-i", "cli0", "-f", "-q", "-n",
                 "-t", "3", "-T", "1", "-s", script.toString());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println("lease " + when + ": exit " + r.exitCode() + " after " + ms + " ms");
         if (r.exitCode() != 0 || ms > LEASE_WITHIN.toMillis()) {
             slow.add(when + ": exit " + r.exitCode() + " after " + ms + " ms");
+        }
+    }
+
+    private static void inform(NetNamespace cli, int port, String mac, String when, List<String> slow)
+            throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        PeerProgram.Result r = cli.exec(Duration.ofSeconds(30), java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+                ServerProcess.classpath(), InformClient.class.getName(), "10.123.0.1", Integer.toString(port),
+                "10.123.0.2", mac, Long.toString(LEASE_WITHIN.toMillis()));
+        System.out.println("inform " + when + ": " + r.stdout().trim());
+        if (r.exitCode() != 0) {
+            slow.add("INFORM " + when + ": " + r.stdout().trim() + r.stderr());
         }
     }
 
