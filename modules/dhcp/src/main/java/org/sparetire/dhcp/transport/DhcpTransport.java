@@ -143,8 +143,18 @@ public final class DhcpTransport {
                 channel.writeAndFlush(packet).addListener(f -> failed(f, to));
             } else if (l != null && direct(reply) && to.getAddress() instanceof java.net.Inet4Address dst) {
                 packet.release();
-                if (!l.send(reply.chaddr().toByteArray(), iface.address(), port(), dst, to.getPort(), e.bytes())) {
-                    shedding.queueFull.increment();
+                byte[] mac = reply.chaddr().toByteArray();
+                int from = port();
+                Runnable frame = () -> {
+                    LinkLayerSender now = link; // null once closed
+                    if (now != null && !now.send(mac, iface.address(), from, dst, to.getPort(), e.bytes())) {
+                        shedding.queueFull.increment();
+                    }
+                };
+                if (channel.eventLoop().inEventLoop()) {
+                    frame.run();
+                } else {
+                    channel.eventLoop().execute(frame);
                 }
             } else if (u.eventLoop().inEventLoop()) {
                 sendUnicast(u, packet);
@@ -185,7 +195,13 @@ public final class DhcpTransport {
             LinkLayerSender l = link;
             if (l != null) {
                 link = null;
-                l.close();
+                // Replies are sent on the event loop: closing there too means no send can find its
+                // descriptor closed, or reused by another file.
+                try {
+                    channel.eventLoop().execute(l::close);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    l.close();
+                }
             }
             Channel u = unicast;
             if (u != null) {
