@@ -108,6 +108,7 @@ class ServeProcessIT {
 
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("exit status after SIGTERM (a service manager reads 143 as a failure)").isZero();
             String text = Files.readString(log);
             assertThat(text).contains("stopping (grace 5s)").contains("stopped");
             assertThat(pidFile).doesNotExist();

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
@@ -110,13 +111,17 @@ public final class ServeCommand implements Callable<Integer> {
         }
         writePidFile();
 
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopRequested = new CountDownLatch(1);
         if (!Signals.onHangup(() -> appliance.reload().thenAccept(this::writeVerdict))) {
             log.warn("SIGHUP cannot reach this process (started under nohup?): `sparetire reload` will not work; "
                     + "reload from the dashboard's Config page, or restart to apply config changes");
         }
         TerminalDisplay display = startTerminalDisplay(appliance);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             if (display != null) {
                 display.close();
                 LoggingControl.consoleThreshold(null);
@@ -124,9 +129,15 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("stopping (grace {})", ConfigText.duration(appliance.config().core().shutdownGrace()));
             appliance.close();
             deletePidFile();
-            stopped.countDown();
+        };
+        // SIGTERM and Ctrl-C stop here and exit 0; the hook covers every other way the JVM can end.
+        Signals.onTerminate(stopRequested::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            stopRequested.countDown();
         }, "sparetire-shutdown"));
-        stopped.await();
+        stopRequested.await();
+        stop.run();
         return ExitCodes.OK;
     }
 
