@@ -40,7 +40,7 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"sparetire " + Version.current()};
+            return new String[] {"sparetire " + Version.describe()};
         }
     }
 }

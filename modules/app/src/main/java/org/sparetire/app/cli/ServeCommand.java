@@ -88,7 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (pidFile == null) {
             pidFile = PidFiles.defaultFor(config.file());
         }
-        log.info("sparetire {} starting with {}", org.sparetire.app.Version.current(), loaded.source());
+        log.info("sparetire {} starting with {}", org.sparetire.app.Version.describe(), loaded.source());
 
         ServiceManager.ConfigSource reloadSource = () -> {
             AppConfig staged = load();
