@@ -236,11 +236,29 @@ public final class DhcpTransport {
 
     public Endpoint bind(LocalInterfaces.Ipv4 iface, int port, boolean bootServerPort, String settingKey,
                          RequestHandler handler) throws ServiceStartException {
-        if (!canBindToDevice()) {
-            throw new ServiceStartException("DHCP needs the Linux epoll transport to tie its sockets to "
-                    + iface.name() + " (SO_BINDTODEVICE); set lifecycle.io-transport: auto or epoll");
-        }
+        return bind(SocketPlacement.choose(System.getProperty("os.name", ""), canBindToDevice(), iface.name()), iface, port,
+                bootServerPort, settingKey, handler);
+    }
+
+    Endpoint bind(SocketPlacement placement, LocalInterfaces.Ipv4 iface, int port, boolean bootServerPort,
+                  String settingKey, RequestHandler handler) throws ServiceStartException {
         Endpoint ep = new Endpoint(iface, bootServerPort, shedding);
+        if (placement == SocketPlacement.DEVICE) {
+            bindToDevice(ep, port, settingKey, handler);
+        } else {
+            // One socket for broadcast and unicast alike: Windows hands it the interface's broadcasts. Set here
+            // as well as in channelActive, which NIO runs only after the bind has completed.
+            ep.channel = bindOne(addressBootstrap(), ep, false, handler, new InetSocketAddress(iface.address(), port),
+                    settingKey);
+        }
+        log.info("dhcp listening iface={} address={} port={}{}{}", iface.name(), iface.address().getHostAddress(),
+                ep.port(), bootServerPort ? " (PXE boot server)" : "", ep.link != null ? " link-layer-replies" : "");
+        return ep;
+    }
+
+    private void bindToDevice(Endpoint ep, int port, String settingKey, RequestHandler handler)
+            throws ServiceStartException {
+        LocalInterfaces.Ipv4 iface = ep.iface();
         InetSocketAddress where = new InetSocketAddress(port);
         Channel wildcard = bindOne(deviceBootstrap(iface.name()), ep, false, handler, where, settingKey);
         InetSocketAddress own = new InetSocketAddress(iface.address(), ((InetSocketAddress) wildcard.localAddress()).getPort());
@@ -256,10 +274,7 @@ public final class DhcpTransport {
             wildcard.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             throw e;
         }
-        ep.link = bootServerPort ? null : LinkLayerSender.open(iface.name());
-        log.info("dhcp listening iface={} address={} port={}{}{}", iface.name(), iface.address().getHostAddress(),
-                ep.port(), bootServerPort ? " (PXE boot server)" : "", ep.link != null ? " link-layer-replies" : "");
-        return ep;
+        ep.link = ep.bootServerPort() ? null : LinkLayerSender.open(iface.name());
     }
 
     private Channel bindOne(Bootstrap b, Endpoint ep, boolean unicast, RequestHandler handler, InetSocketAddress where,
@@ -296,9 +311,17 @@ public final class DhcpTransport {
             // net.core.rmem_max (often 208 KiB: a few hundred DHCP datagrams) caps SO_RCVBUF; root may go past it.
             b.option(LinuxSocketOptions.SO_RCVBUFFORCE, RECEIVE_BUFFER);
         }
+        return commonOptions(b.option(new RawUnixChannelOption("SO_BINDTODEVICE", LinuxSocketOptions.SOL_SOCKET,
+                SO_BINDTODEVICE, IFNAMSIZ), name));
+    }
+
+    /** A socket for {@link SocketPlacement#ADDRESS}: any transport, bound to the interface's address by the caller. */
+    Bootstrap addressBootstrap() {
+        return commonOptions(new Bootstrap());
+    }
+
+    private Bootstrap commonOptions(Bootstrap b) {
         return b.group(loop).channel(net.datagramChannel())
-                .option(new RawUnixChannelOption("SO_BINDTODEVICE", LinuxSocketOptions.SOL_SOCKET, SO_BINDTODEVICE,
-                        IFNAMSIZ), name)
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // A lab full of devices powering on at once sends its DISCOVERs in one burst: let the
