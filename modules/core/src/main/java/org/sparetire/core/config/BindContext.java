@@ -41,13 +41,17 @@ final class BindContext {
         return new Position(sourceLabel, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
-    /** Relative paths in the file resolve against the file's folder; on the command line, against the cwd. */
+    /**
+     * Relative paths in the file resolve against the file's folder; on the command line, against the cwd.
+     * The folder's own file system reads the text, so that Windows rules (drive letters, backslashes, UNC
+     * names) apply where the config lives.
+     */
     Path resolve(Node node, String value) {
-        Path p = Path.of(value);
+        Path base = overrideFlags.containsKey(node) ? workingDir : baseDir;
+        Path p = base.getFileSystem().getPath(value);
         if (p.isAbsolute()) {
             return p.normalize();
         }
-        Path base = overrideFlags.containsKey(node) ? workingDir : baseDir;
         return base.resolve(p).toAbsolutePath().normalize();
     }
 
