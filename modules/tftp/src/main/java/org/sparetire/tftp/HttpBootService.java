@@ -2,15 +2,11 @@ package org.sparetire.tftp;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import org.sparetire.core.config.AppConfig;
-import org.sparetire.core.lifecycle.Service;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
-import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.tftp.policy.Admission;
-import org.sparetire.tftp.policy.SharedFiles;
 import org.sparetire.tftp.transport.HttpBootServer;
 
 /**
@@ -18,7 +14,7 @@ import org.sparetire.tftp.transport.HttpBootServer;
  * transport of the TFTP file policy rather than a service of its own files, so it takes the tftp section
  * as well as its own and refuses exactly what TFTP refuses; it runs whether or not TFTP itself is enabled.
  */
-public final class HttpBootService implements Service<HttpBootService.Settings> {
+public final class HttpBootService extends FileService<HttpBootService.Settings> {
 
     /** What the service is built from: its own section, and the tftp section whose files it serves. */
     public record Settings(HttpBootConfig http, TftpConfig tftp) {
@@ -31,16 +27,12 @@ public final class HttpBootService implements Service<HttpBootService.Settings> 
         }
     }
 
-    private final ServiceContext context;
-    private final SharedFiles files = new SharedFiles();
     private final HttpBootServer server;
     private volatile Settings settings;
-    private volatile ServiceState state = ServiceState.NEW;
     private Admission admission;
 
     public HttpBootService(Settings settings, ServiceContext context) {
         this.settings = settings;
-        this.context = context;
         this.server = new HttpBootServer(context.net(), context.events(), context.clock());
     }
 
@@ -50,15 +42,8 @@ public final class HttpBootService implements Service<HttpBootService.Settings> 
     }
 
     @Override
-    public synchronized void start() throws ServiceStartException {
-        state = ServiceState.STARTING;
-        try {
-            server.start(address(settings.http()), serverSettings(settings, null));
-            state = ServiceState.RUNNING;
-        } catch (ServiceStartException e) {
-            state = ServiceState.FAILED;
-            throw e;
-        }
+    void bind() throws ServiceStartException {
+        server.start(address(settings.http()), serverSettings(settings, null));
     }
 
     private HttpBootServer.Settings serverSettings(Settings s, Settings previous) throws ServiceStartException {
@@ -96,24 +81,23 @@ public final class HttpBootService implements Service<HttpBootService.Settings> 
     }
 
     @Override
-    public synchronized void stop(Duration grace) {
-        if (state == ServiceState.TERMINATED) {
-            return;
-        }
-        state = ServiceState.STOPPING;
+    void stopServer(Duration grace) {
         server.stop(grace);
-        state = ServiceState.TERMINATED;
     }
 
     @Override
-    public ServiceHealth health() {
-        ServiceState s = state;
-        if (s != ServiceState.RUNNING) {
-            return new ServiceHealth(s, List.of(), "");
-        }
-        return new ServiceHealth(s, List.of(new ServiceHealth.Endpoint("tcp", "http-boot", server.localAddress())),
-                server.activeDownloads() + " active, " + server.servedDownloads() + " done, " + files.openFiles()
-                        + " files open");
+    ServiceHealth.Endpoint endpoint() {
+        return new ServiceHealth.Endpoint("tcp", "http-boot", server.localAddress());
+    }
+
+    @Override
+    int active() {
+        return server.activeDownloads();
+    }
+
+    @Override
+    long served() {
+        return server.servedDownloads();
     }
 
     /** Downloads running now, for tests. */

@@ -5,29 +5,24 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.sparetire.core.lifecycle.Service;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
-import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.tftp.policy.Admission;
 import org.sparetire.tftp.policy.RequestPolicy;
-import org.sparetire.tftp.policy.SharedFiles;
 import org.sparetire.tftp.policy.UploadInbox;
 import org.sparetire.tftp.session.OptionNegotiation;
 import org.sparetire.tftp.transport.ServerSettings;
 import org.sparetire.tftp.transport.TftpServer;
 
 /** The TFTP service: RFC 1350 with options (RFC 2347-2349), windows (RFC 7440) and a backup inbox. */
-public final class TftpService implements Service<TftpConfig> {
+public final class TftpService extends FileService<TftpConfig> {
     /** TransferProgress events at most this often per transfer. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final ServiceContext context;
-    private final SharedFiles files = new SharedFiles();
     private final TftpServer server;
     private volatile TftpConfig config;
-    private volatile ServiceState state = ServiceState.NEW;
     private Admission admission;
 
     public TftpService(TftpConfig config, ServiceContext context) {
@@ -42,16 +37,9 @@ public final class TftpService implements Service<TftpConfig> {
     }
 
     @Override
-    public synchronized void start() throws ServiceStartException {
-        state = ServiceState.STARTING;
-        try {
-            ServerSettings settings = settings(config, null);
-            server.start(new InetSocketAddress(config.bind(), config.port()), config.freeBind(), settings);
-            state = ServiceState.RUNNING;
-        } catch (ServiceStartException e) {
-            state = ServiceState.FAILED;
-            throw e;
-        }
+    void bind() throws ServiceStartException {
+        ServerSettings settings = settings(config, null);
+        server.start(new InetSocketAddress(config.bind(), config.port()), config.freeBind(), settings);
     }
 
     private ServerSettings settings(TftpConfig c, TftpConfig previous) throws ServiceStartException {
@@ -113,24 +101,23 @@ public final class TftpService implements Service<TftpConfig> {
     }
 
     @Override
-    public synchronized void stop(Duration grace) {
-        if (state == ServiceState.TERMINATED) {
-            return;
-        }
-        state = ServiceState.STOPPING;
+    void stopServer(Duration grace) {
         server.stop(grace);
-        state = ServiceState.TERMINATED;
     }
 
     @Override
-    public ServiceHealth health() {
-        ServiceState s = state;
-        if (s != ServiceState.RUNNING) {
-            return new ServiceHealth(s, List.of(), "");
-        }
-        return new ServiceHealth(s, List.of(new ServiceHealth.Endpoint("udp", "tftp", server.localAddress())),
-                server.activeTransfers() + " active, " + server.servedTransfers() + " done, "
-                        + files.openFiles() + " files open");
+    ServiceHealth.Endpoint endpoint() {
+        return new ServiceHealth.Endpoint("udp", "tftp", server.localAddress());
+    }
+
+    @Override
+    int active() {
+        return server.activeTransfers();
+    }
+
+    @Override
+    long served() {
+        return server.servedTransfers();
     }
 
     /** Transfers running now, for tests and the dashboard. */
