@@ -1,7 +1,10 @@
 package org.sparetire.app;
 
 import java.util.List;
+import java.util.Map;
+import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigLoader;
+import org.sparetire.core.config.ConfigMapping;
 import org.sparetire.core.config.SectionKey;
 import org.sparetire.core.lifecycle.ServiceSlot;
 import org.sparetire.dhcp.DhcpConfig;
@@ -32,7 +35,30 @@ public final class Appliance {
     }
 
     public static ConfigLoader configLoader() {
-        return new ConfigLoader(sections());
+        return new ConfigLoader(sections(), List.of(Appliance::ownPorts));
+    }
+
+    /**
+     * HTTP boot never shares the dashboard's listener: the same TCP port on overlapping addresses is
+     * refused at the http-boot key that makes the clash (its port, else web's, else its enabled).
+     */
+    static void ownPorts(Map<String, ConfigMapping> sections, AppConfig config) {
+        HttpBootConfig http = config.section(HttpBootConfig.SECTION);
+        WebConfig web = config.section(WebConfig.SECTION);
+        if (!http.enabled() || !web.enabled() || http.port() == 0 || http.port() != web.port()
+                || !(http.bind().isAnyLocalAddress() || web.bind().isAnyLocalAddress() || http.bind().equals(web.bind()))) {
+            return;
+        }
+        String message = "port " + http.port() + " is the dashboard's (web.port); HTTP boot needs a port of its own";
+        ConfigMapping h = sections.get(HttpBootConfig.SECTION.name());
+        ConfigMapping w = sections.get(WebConfig.SECTION.name());
+        if (h.has("port")) {
+            h.problem("port", message);
+        } else if (w.has("port")) {
+            w.problem("port", "port " + web.port() + " is http-boot's; the dashboard needs a port of its own");
+        } else {
+            h.problem("enabled", message);
+        }
     }
 
     /** @param control what the dashboard may ask of the running appliance */

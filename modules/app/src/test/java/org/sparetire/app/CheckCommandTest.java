@@ -30,6 +30,8 @@ class CheckCommandTest {
         "port out of range | syslog:\\n  udp:\\n    port: 65536      | 3 | 11 | syslog.udp.port: port must be between 0 and 65535, got 65536",
         "missing directory | tftp:\\n  root: /nonexistent/boot     | 2 | 9  | tftp.root: directory does not exist: /nonexistent/boot",
         "unknown section   | tftp:\\n  root: tftpboot\\ntfpt: {}    | 3 | 1  | unknown key 'tfpt' (did you mean 'tftp'?)",
+        "http-boot on the dashboard's port | tftp:\\n  root: tftpboot\\nhttp-boot:\\n  enabled: true\\n  port: 8069 | 5 | 9 | http-boot.port: port 8069 is the dashboard's (web.port); HTTP boot needs a port of its own",
+        "dashboard on http-boot's port | tftp:\\n  root: tftpboot\\nweb:\\n  port: 8070\\nhttp-boot: {enabled: true} | 4 | 9 | web.port: port 8070 is http-boot's; the dashboard needs a port of its own",
     })
     void badConfigsNameTheExactPosition(String name, String yaml, int line, int column, String message) throws Exception {
         Path file = write("bad.yaml", yaml.replace("\\n", "\n"));

@@ -32,9 +32,26 @@ public final class ConfigLoader {
     private static final List<String> CORE_SECTIONS = List.of("logging", "lifecycle");
 
     private final List<SectionKey<?>> sections;
+    private final List<CrossCheck> checks;
 
     public ConfigLoader(List<SectionKey<?>> sections) {
+        this(sections, List.of());
+    }
+
+    /** @param checks rules across sections, run once every section is bound */
+    public ConfigLoader(List<SectionKey<?>> sections, List<CrossCheck> checks) {
         this.sections = List.copyOf(sections);
+        this.checks = List.copyOf(checks);
+    }
+
+    /**
+     * A rule that needs more than one section (two listeners on one port). It reads the bound records and
+     * reports through the mappings the binders read, by section name, so its problems carry file:line:col
+     * like a binder's.
+     */
+    @FunctionalInterface
+    public interface CrossCheck {
+        void check(Map<String, ConfigMapping> sections, AppConfig bound);
     }
 
     public AppConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
@@ -90,8 +107,15 @@ public final class ConfigLoader {
         ConfigMapping top = new ConfigMapping(rootMapping, "", context, new Position(sourceLabel, 1, 1));
         CoreSettings core = CoreSettings.bind(top);
         Map<String, Object> bound = new LinkedHashMap<>();
+        Map<String, ConfigMapping> mappings = new LinkedHashMap<>();
         for (SectionKey<?> key : sections) {
-            bound.put(key.name(), key.binder().bind(top.mapping(key.name())));
+            ConfigMapping section = top.mapping(key.name());
+            mappings.put(key.name(), section);
+            bound.put(key.name(), key.binder().bind(section));
+        }
+        AppConfig provisional = new AppConfig(sourceLabel, baseDir, core, bound);
+        for (CrossCheck check : checks) {
+            check.check(mappings, provisional);
         }
         context.reportUnknownKeys();
         List<ConfigProblem> problems = context.problems();
