@@ -19,6 +19,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +113,23 @@ public final class NetRuntime implements AutoCloseable {
 
     public Class<? extends ServerSocketChannel> serverChannel() {
         return serverChannel;
+    }
+
+    /**
+     * Listening channels for a socket bound to {@code local}: a plain IPv4 socket for an IPv4 address, so
+     * 0.0.0.0 means every IPv4 interface (as it says in the config) rather than the dual-stack socket
+     * Netty opens by default, which would take IPv6 connections too; the default socket otherwise.
+     */
+    public ChannelFactory<? extends ServerSocketChannel> serverChannelFor(InetAddress local) {
+        if (local instanceof Inet4Address) {
+            if (serverChannel == EpollServerSocketChannel.class) {
+                return () -> new EpollServerSocketChannel(InternetProtocolFamily.IPv4);
+            }
+            if (serverChannel == NioServerSocketChannel.class) {
+                return () -> new NioServerSocketChannel(SelectorProvider.provider(), InternetProtocolFamily.IPv4);
+            }
+        }
+        return new ReflectiveChannelFactory<>(serverChannel);
     }
 
     public Class<? extends SocketChannel> socketChannel() {

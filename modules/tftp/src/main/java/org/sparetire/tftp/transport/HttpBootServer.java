@@ -89,7 +89,7 @@ public final class HttpBootServer {
     private Channel bind(InetSocketAddress address) throws ServiceStartException {
         ChannelFuture f = new ServerBootstrap()
                 .group(net.group())
-                .channel(net.serverChannel())
+                .channelFactory(net.serverChannelFor(address.getAddress()))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -245,6 +245,26 @@ class HttpBootIT {
         }
     }
 
+    /** 0.0.0.0 means every IPv4 interface, as the config says: an IPv4 socket, not a dual-stack one. */
+    @Test
+    void anyIpv4AddressListensOnIpv4Only() throws Exception {
+        HttpBootConfig http = HttpBootConfig.defaults().withEnabled(true).withBind(InetAddress.getByName("0.0.0.0"), 0);
+        HttpBootService any = new HttpBootService(new HttpBootService.Settings(http, TftpConfig.defaults(root)), context);
+        any.start();
+        try {
+            java.net.InetSocketAddress bound = any.health().endpoints().get(0).address();
+            assertThat(bound.getAddress()).isEqualTo(InetAddress.getByName("0.0.0.0"));
+            PeerProgram.Result v4 = curl("-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + bound.getPort()
+                    + "/boot/boot.ipxe");
+            assertThat(v4.stdout()).isEqualTo("200");
+            PeerProgram.Result v6 = curl("-o", "/dev/null", "-w", "%{http_code}", "-g", "http://[::1]:" + bound.getPort()
+                    + "/boot/boot.ipxe");
+            assertThat(v6.stdout()).isEqualTo("000");
+        } finally {
+            any.stop(Duration.ZERO);
+        }
+    }
+
     @Test
     void healthNamesTheEndpoint() {
         assertThat(service.health().endpoints()).hasSize(1);
