@@ -265,6 +265,31 @@ class HttpBootIT {
         }
     }
 
+    /** A reload that changes the tftp section serves the new root at once; one that moves the port rebinds. */
+    @Test
+    void reconfigureFollowsTheTftpSectionAndMovesThePort() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other-root"));
+        Files.writeString(other.resolve("only-here.txt"), "new root\n");
+        HttpBootConfig http = HttpBootConfig.defaults().withEnabled(true).withBind(InetAddress.getByName("127.0.0.1"), 0);
+        HttpBootService s = new HttpBootService(new HttpBootService.Settings(http, TftpConfig.defaults(root)), context);
+        s.start();
+        try {
+            int port = s.health().port("tcp", "http-boot");
+            String base = "http://127.0.0.1:" + port;
+            assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", base + "/only-here.txt").stdout()).isEqualTo("404");
+            s.reconfigure(new HttpBootService.Settings(http, TftpConfig.defaults(other)));
+            assertThat(curl(base + "/only-here.txt").stdout()).isEqualTo("new root\n");
+            s.reconfigure(new HttpBootService.Settings(http.withBind(InetAddress.getByName("127.0.0.2"), 0),
+                    TftpConfig.defaults(other)));
+            java.net.InetSocketAddress moved = s.health().endpoints().get(0).address();
+            assertThat(moved.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.2"));
+            assertThat(curl("http://127.0.0.2:" + moved.getPort() + "/only-here.txt").stdout()).isEqualTo("new root\n");
+            assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", base + "/only-here.txt").stdout()).isEqualTo("000");
+        } finally {
+            s.stop(Duration.ZERO);
+        }
+    }
+
     @Test
     void healthNamesTheEndpoint() {
         assertThat(service.health().endpoints()).hasSize(1);
