@@ -25,12 +25,14 @@ import org.sparetire.dhcp.codec.OptionValue;
  * @param declineQuarantine how long an address a client DECLINEd (found in use) is kept out of the pool
  * @param pingCheck      ICMP-probe an address before offering it
  * @param compactEvery   how often the journal is rewritten to hold only live leases
+ * @param leaseStore     where leases are kept: the journal in {@code leaseFile}, or a database shared with
+ *                       other servers
  */
 public record DhcpConfig(boolean enabled, List<String> interfaces, int port, int clientPort, int proxyPort, Mode mode,
                          boolean authoritative, List<Subnet> subnets, List<Reservation> reservations,
                          List<BootClass> classes, Path leaseFile, Duration offerHold, Duration declineQuarantine,
                          boolean pingCheck, Duration pingTimeout, RogueCheck rogueCheck, Duration rogueWait,
-                         Duration compactEvery) {
+                         Duration compactEvery, LeaseStoreSetting leaseStore) {
 
     public static final SectionKey<DhcpConfig> SECTION = new SectionKey<>("dhcp", DhcpConfigBinder::bind);
 
@@ -42,6 +44,18 @@ public record DhcpConfig(boolean enabled, List<String> interfaces, int port, int
     }
 
     public enum Mode { SERVER, PROXY }
+
+    public enum StoreType { JOURNAL, POSTGRESQL }
+
+    /**
+     * {@code dhcp.lease-store}. For PostgreSQL the password is read from {@code passwordFile} when the store
+     * opens, so it is never part of the config, its printout or the dashboard.
+     *
+     * @param url a {@code jdbc:postgresql://host:port/database} URL (null for the journal)
+     */
+    public record LeaseStoreSetting(StoreType type, String url, String user, Path passwordFile) {
+        public static final LeaseStoreSetting JOURNAL = new LeaseStoreSetting(StoreType.JOURNAL, null, null, null);
+    }
 
     /** What to do when another DHCP server answers on one of our interfaces. */
     public enum RogueCheck { OFF, WARN, REFUSE }
@@ -108,12 +122,13 @@ public record DhcpConfig(boolean enabled, List<String> interfaces, int port, int
     public static DhcpConfig disabled() {
         return new DhcpConfig(false, List.of(), 67, 68, 4011, Mode.SERVER, false, List.of(), List.of(), List.of(),
                 Path.of("leases/dhcp.leases").toAbsolutePath(), Duration.ofSeconds(60), Duration.ofMinutes(10), false,
-                Duration.ofMillis(500), RogueCheck.WARN, Duration.ofSeconds(4), Duration.ofHours(1));
+                Duration.ofMillis(500), RogueCheck.WARN, Duration.ofSeconds(4), Duration.ofHours(1),
+                LeaseStoreSetting.JOURNAL);
     }
 
     public DhcpConfig withInterfacesAndSubnets(List<String> newInterfaces, List<Subnet> newSubnets) {
         return new DhcpConfig(true, newInterfaces, port, clientPort, proxyPort, mode, authoritative, newSubnets,
                 reservations, classes, leaseFile, offerHold, declineQuarantine, pingCheck, pingTimeout, rogueCheck,
-                rogueWait, compactEvery);
+                rogueWait, compactEvery, leaseStore);
     }
 }

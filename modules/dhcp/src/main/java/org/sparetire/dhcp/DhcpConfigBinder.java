@@ -86,6 +86,7 @@ final class DhcpConfigBinder {
         DhcpConfig.RogueCheck rogueMode = rogue.choice("action", DhcpConfig.RogueCheck.class, DhcpConfig.RogueCheck.WARN);
         Duration rogueWait = positive(rogue, "wait", d.rogueWait());
         Duration compact = positive(m, "compact-every", d.compactEvery());
+        DhcpConfig.LeaseStoreSetting store = bindLeaseStore(m.mapping("lease-store"));
 
         if (enabled && interfaces.isEmpty()) {
             m.problem("interfaces", "name at least one interface to answer on (answering everywhere could hand out "
@@ -95,7 +96,40 @@ final class DhcpConfigBinder {
             m.problem("subnets", "server mode needs at least one subnet with a range (or set mode: proxy)");
         }
         return new DhcpConfig(enabled, interfaces, port, clientPort, proxyPort, mode, authoritative, subnets,
-                reservations, classes, leaseFile, offerHold, quarantine, ping, pingTimeout, rogueMode, rogueWait, compact);
+                reservations, classes, leaseFile, offerHold, quarantine, ping, pingTimeout, rogueMode, rogueWait, compact, store);
+    }
+
+    /** {@code lease-store: {type: postgresql, url, user, password-file}}; the journal needs nothing more. */
+    private static DhcpConfig.LeaseStoreSetting bindLeaseStore(ConfigMapping m) {
+        DhcpConfig.StoreType type = m.choice("type", DhcpConfig.StoreType.class, DhcpConfig.StoreType.JOURNAL);
+        if (type == DhcpConfig.StoreType.JOURNAL) {
+            for (String key : List.of("url", "user", "password-file")) {
+                if (m.has(key)) {
+                    m.problem(key, "only a postgresql lease store takes " + key + " (the journal is dhcp.lease-file)");
+                }
+            }
+            return DhcpConfig.LeaseStoreSetting.JOURNAL;
+        }
+        String url = m.optionalString("url").orElse(null);
+        if (url == null) {
+            m.problem("url", "a postgresql lease store needs url: jdbc:postgresql://HOST:PORT/DATABASE");
+        } else if (!url.startsWith("jdbc:postgresql://")) {
+            m.problem("url", "expected jdbc:postgresql://HOST:PORT/DATABASE, got " + url);
+        } else if (url.toLowerCase(Locale.ROOT).contains("password=")) {
+            m.problem("url", "keep the password out of the url (it would be printed and logged); "
+                    + "put it in a file named by password-file");
+        }
+        String user = m.optionalString("user").orElse(null);
+        if (user == null) {
+            m.problem("user", "a postgresql lease store needs the database user");
+        }
+        java.nio.file.Path passwordFile = m.optionalPath("password-file").orElse(null);
+        if (passwordFile == null) {
+            m.problem("password-file", "a postgresql lease store needs password-file: a file holding only the password");
+        } else if (!java.nio.file.Files.isReadable(passwordFile)) {
+            m.problem("password-file", passwordFile + " is not a readable file");
+        }
+        return new DhcpConfig.LeaseStoreSetting(type, url, user, passwordFile);
     }
 
     private static Duration positive(ConfigMapping m, String key, Duration def) {

@@ -1,6 +1,7 @@
 package org.sparetire.dhcp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,18 +32,24 @@ import org.sparetire.dhcp.lease.Lease;
 import org.sparetire.dhcp.lease.LeaseTable;
 import org.sparetire.dhcp.lease.Step;
 import org.sparetire.dhcp.store.LeaseJournal;
+import org.sparetire.dhcp.store.LeaseStore;
+import org.sparetire.dhcp.store.LeaseStoreUnavailable;
+import org.sparetire.dhcp.store.PostgresLeaseStore;
 import org.sparetire.dhcp.transport.DhcpTransport;
 import org.sparetire.dhcp.transport.RogueServerProbe;
 
 /**
- * The DHCP service: sockets per interface, the RFC 2131 responder, and the lease journal. The responder
- * and lease table are touched only on the transport's single event loop; the journal's writer thread
- * sends each ACK once its lease is on disk.
+ * The DHCP service: sockets per interface, the RFC 2131 responder, and the lease store (the journal, or a
+ * database shared with other servers). The responder and lease table are touched only on the transport's
+ * single event loop; each reply that depends on a lease leaves once the store's own thread has made the
+ * lease durable, and, with a shared store, once the store has granted the claim on its address.
  */
 public final class DhcpService implements Service<DhcpConfig> {
     private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
     private static final int MAX_PINGS = 4;
+    /** A request is decided again at most this many times after the shared store refused its lease. */
+    private static final int MAX_CLAIMS = 4;
     /** At most one dashboard warning per this period while a flood lasts (the log has a line per sweep). */
     private static final Duration DROP_WARNING_EVERY = Duration.ofMinutes(1);
 
@@ -52,7 +59,7 @@ public final class DhcpService implements Service<DhcpConfig> {
     private volatile ServiceState state = ServiceState.NEW;
     private volatile String failure = "";
     private volatile DhcpResponder responder;
-    private volatile LeaseJournal journal;
+    private volatile LeaseStore journal;
     private final List<DhcpTransport.Endpoint> endpoints = new ArrayList<>();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
@@ -76,7 +83,12 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
     };
 
-    private record Pending(Step step, DhcpTransport.Endpoint endpoint, String mac) {
+    /** A reply waiting for its leases; the request is kept to decide again when a shared store refuses them. */
+    private record Pending(Step step, List<Lease> leases, DhcpTransport.Endpoint endpoint, DhcpMessage request,
+                           Ingress ingress, int attempt) {
+        String mac() {
+            return request.mac();
+        }
     }
     /** Pings block for up to ping-timeout; they run here, never on the event loop. */
     private final java.util.concurrent.ExecutorService pinger = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
@@ -114,9 +126,9 @@ public final class DhcpService implements Service<DhcpConfig> {
     private void startEnabled(DhcpConfig c) throws ServiceStartException {
         List<LocalInterfaces.Ipv4> ifaces = resolve(c);
         checkForOtherServers(c, ifaces);
-        LeaseJournal j = openJournal(c);
+        LeaseStore j = openStore(c);
         DhcpResponder r = new DhcpResponder(c, DhcpResponder.tableFor(c));
-        restore(r.table(), j.loaded().leases());
+        restore(r.table(), j.restored());
         List<DhcpTransport.Endpoint> bound = new ArrayList<>();
         try {
             bindAll(c, ifaces, bound);
@@ -130,8 +142,9 @@ public final class DhcpService implements Service<DhcpConfig> {
         endpoints.addAll(bound);
         accepting = true;
         startTimers(c);
-        log.info("dhcp serving mode={} interfaces={} leases-restored={} journal={}", c.mode().name().toLowerCase(),
-                c.interfaces(), j.loaded().leases().size(), c.leaseFile());
+        log.info("dhcp serving mode={} interfaces={} leases-restored={} {}", c.mode().name().toLowerCase(),
+                c.interfaces(), j.restored().size(), c.leaseStore().type() == DhcpConfig.StoreType.JOURNAL
+                        ? "journal=" + c.leaseFile() : "lease-store=postgresql " + c.leaseStore().url());
     }
 
     private List<LocalInterfaces.Ipv4> resolve(DhcpConfig c) throws ServiceStartException {
@@ -178,7 +191,16 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
     }
 
-    private static LeaseJournal openJournal(DhcpConfig c) throws ServiceStartException {
+    private LeaseStore openStore(DhcpConfig c) throws ServiceStartException {
+        if (c.leaseStore().type() == DhcpConfig.StoreType.POSTGRESQL) {
+            try {
+                return PostgresLeaseStore.open(c.leaseStore(), context.clock()::now, (up, msg) ->
+                        context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg)));
+            } catch (IOException e) {
+                throw new ServiceStartException("cannot read " + c.leaseStore().passwordFile() + ": " + e.getMessage()
+                        + " (dhcp.lease-store.password-file)", e);
+            }
+        }
         try {
             LeaseJournal j = LeaseJournal.open(c.leaseFile());
             if (j.loaded().badLines() > 0) {
@@ -221,20 +243,37 @@ public final class DhcpService implements Service<DhcpConfig> {
 
     private void sweep() {
         DhcpResponder r = responder;
-        LeaseJournal j = journal;
+        LeaseStore j = journal;
         if (r == null || j == null) {
             return;
         }
         reportDrops();
+        learnFromOthers(r, j);
         List<Lease> expired = r.onTimeout(context.clock().now());
         if (!expired.isEmpty()) {
-            j.append(expired);
+            j.commit(expired, true);
             for (Lease l : expired) {
                 log.info("dhcp expired mac={} ip={}", l.mac(), l.address().getHostAddress());
                 context.events().publish(new LeaseEvent(context.clock().now(), LeaseEventKind.EXPIRED, l.mac(), null,
                         l.address(), l.hostname(), null, -1, null, null, null, l.expires(), null, null));
             }
         }
+    }
+
+    /** What other servers sharing the store did lately goes into the table, so they are not asked twice. */
+    private void learnFromOthers(DhcpResponder r, LeaseStore j) {
+        if (!j.shared()) {
+            return;
+        }
+        j.changesByOthers().whenComplete((rows, error) -> {
+            if (error == null && !rows.isEmpty()) {
+                transport.execute(() -> {
+                    if (responder == r) {
+                        rows.forEach(r.table()::record);
+                    }
+                });
+            }
+        });
     }
 
     /** One log line per sweep in which a flood cost something, and a dashboard warning at most once a minute. */
@@ -258,6 +297,12 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
     }
 
+    /** Whether the lease store takes writes now; empty while DHCP is not serving. */
+    public Optional<Boolean> leaseStoreReachable() {
+        LeaseStore j = journal;
+        return j == null ? Optional.empty() : Optional.of(j.reachable());
+    }
+
     /** Requests and replies given up under a flood since start, for the metrics. */
     public DhcpTransport.Dropped dropped() {
         return transport.dropped();
@@ -271,7 +316,7 @@ public final class DhcpService implements Service<DhcpConfig> {
      */
     public boolean release(String mac) {
         DhcpResponder r = responder;
-        LeaseJournal j = journal;
+        LeaseStore j = journal;
         if (r == null || j == null) {
             return false;
         }
@@ -280,7 +325,7 @@ public final class DhcpService implements Service<DhcpConfig> {
             Instant now = context.clock().now();
             Optional<Lease> released = r.releaseByOperator(mac, now);
             released.ifPresent(l -> {
-                j.append(List.of(l));
+                j.commit(List.of(l), true);
                 log.info("dhcp released by operator mac={} ip={}", l.mac(), l.address().getHostAddress());
                 context.events().publish(new LeaseEvent(now, LeaseEventKind.RELEASED, l.mac(), null, l.address(),
                         l.hostname(), null, -1, null, null, null, null, null, null));
@@ -296,7 +341,7 @@ public final class DhcpService implements Service<DhcpConfig> {
 
     private void compact() {
         DhcpResponder r = responder;
-        LeaseJournal j = journal;
+        LeaseStore j = journal;
         if (r != null && j != null) {
             j.compact(r.table().all());
         }
@@ -308,12 +353,12 @@ public final class DhcpService implements Service<DhcpConfig> {
             return;
         }
         requests.incrementAndGet();
-        respond(request, ingress, endpoint, 0);
+        respond(request, ingress, endpoint, 0, 0);
     }
 
-    private void respond(DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings) {
+    private void respond(DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings, int attempt) {
         DhcpResponder r = responder;
-        LeaseJournal j = journal;
+        LeaseStore j = journal;
         if (r == null || j == null) {
             return;
         }
@@ -329,20 +374,36 @@ public final class DhcpService implements Service<DhcpConfig> {
                 log.warn("dhcp no offer for mac={}: {} addresses in a row answered a ping", request.mac(), pings);
                 return;
             }
-            ping(step, request, ingress, endpoint, pings);
+            ping(step, request, ingress, endpoint, pings, attempt);
             return;
         }
-        if (!step.sends() && step.durable().isEmpty()) {
+        List<Lease> leases = leasesOf(step, request, r, j);
+        if (!step.sends() && leases.isEmpty()) {
             if (log.isDebugEnabled()) {
                 log.debug("dhcp drop iface={} peer={}: {}", ingress.interfaceName(), ingress.source(), step.log());
             }
             return;
         }
-        if (step.durable().isEmpty()) {
+        if (leases.isEmpty()) {
             finish(step, endpoint);
             return;
         }
-        pending.add(new Pending(step, endpoint, request.mac()));
+        pending.add(new Pending(step, leases, endpoint, request, ingress, attempt));
+    }
+
+    /**
+     * The leases a reply depends on: those to make durable, and with a shared store also the offered one,
+     * whose address must be claimed before the OFFER leaves (the journal need not write offers: only this
+     * server hands out its addresses).
+     */
+    private static List<Lease> leasesOf(Step step, DhcpMessage request, DhcpResponder r, LeaseStore j) {
+        if (!step.durable().isEmpty() || !j.shared() || !step.sends()
+                || step.reply().type().filter(t -> t == org.sparetire.dhcp.codec.MessageType.OFFER).isEmpty()) {
+            return step.durable();
+        }
+        InetAddress offered = step.reply().yiaddr();
+        return r.table().ofClient(request.clientKey()).filter(l -> l.address().equals(offered)).map(List::of)
+                .orElse(List.of());
     }
 
     /**
@@ -357,26 +418,63 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
         List<Pending> batch = new ArrayList<>(pending);
         pending.clear();
-        LeaseJournal j = journal;
+        LeaseStore j = journal;
         if (j == null) {
             withhold(batch, new IOException("lease journal is closed"));
             return;
         }
         List<Lease> leases = new ArrayList<>();
-        batch.forEach(p -> leases.addAll(p.step().durable()));
-        j.append(leases).whenComplete((done, error) -> transport.execute(() -> {
+        batch.forEach(p -> leases.addAll(p.leases()));
+        boolean firstTry = batch.stream().allMatch(p -> p.attempt() == 0);
+        j.commit(leases, firstTry).whenComplete((done, error) -> transport.execute(() -> {
             if (error != null) {
                 withhold(batch, error);
                 return;
             }
-            for (Pending p : batch) {
-                finish(p.step(), p.endpoint());
-            }
+            committed(batch, done);
         }));
+    }
+
+    /**
+     * Sends the replies whose leases the store took. A lease a shared store refused comes back with the
+     * lease that stands in its way: the table learns it and the request is decided again (another
+     * address, the client's own one elsewhere, or a NAK), its reply waiting for the next claim.
+     */
+    private void committed(List<Pending> batch, LeaseStore.Commit done) {
+        int offset = 0;
+        DhcpResponder r = responder;
+        boolean again = false;
+        for (Pending p : batch) {
+            List<Lease> truth = new ArrayList<>();
+            for (int i = 0; i < p.leases().size(); i++) {
+                truth.addAll(done.refused().getOrDefault(offset + i, List.of()));
+            }
+            offset += p.leases().size();
+            if (truth.isEmpty()) {
+                finish(p.step(), p.endpoint());
+            } else if (r == null || !accepting) {
+                continue;
+            } else if (p.attempt() + 1 >= MAX_CLAIMS) {
+                log.warn("dhcp no reply to mac={}: the shared lease store refused {} addresses in a row (last {} held by {})",
+                        p.mac(), MAX_CLAIMS, truth.get(0).address().getHostAddress(), truth.get(0).mac());
+            } else {
+                truth.forEach(r.table()::record);
+                respond(p.request(), p.ingress(), p.endpoint(), 0, p.attempt() + 1);
+                again = true;
+            }
+        }
+        if (again) {
+            commit();
+        }
     }
 
     private void withhold(List<Pending> batch, Throwable cause) {
         withheld.addAndGet(batch.size());
+        if (cause instanceof LeaseStoreUnavailable || cause.getCause() instanceof LeaseStoreUnavailable) {
+            // The store logged the outage once; a line per withheld burst would bury it.
+            log.debug("dhcp withholding {} replies (first mac={}): {}", batch.size(), batch.get(0).mac(), cause.toString());
+            return;
+        }
         log.error("dhcp withholding {} replies (first mac={}): leases not on disk ({})", batch.size(),
                 batch.get(0).mac(), cause.toString());
     }
@@ -386,7 +484,8 @@ public final class DhcpService implements Service<DhcpConfig> {
      * loop, through the ingress interface; an answer quarantines the address and the DISCOVER is answered
      * again with the next one.
      */
-    private void ping(Step step, DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings) {
+    private void ping(Step step, DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings,
+                      int attempt) {
         Duration timeout = config.pingTimeout();
         pinger.execute(() -> {
             boolean answered = false;
@@ -408,10 +507,17 @@ public final class DhcpService implements Service<DhcpConfig> {
                             + ": a host uses it without a lease; quarantined for " + config.declineQuarantine();
                     log.warn("dhcp {}", msg);
                     context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
-                    respond(request, ingress, endpoint, pings + 1);
+                    respond(request, ingress, endpoint, pings + 1, attempt);
                     commit();
                 } else {
-                    finish(step, endpoint);
+                    // The probe went out before the claim: with a shared store the offer still waits for it.
+                    List<Lease> leases = leasesOf(step, request, r, journal);
+                    if (leases.isEmpty()) {
+                        finish(step, endpoint);
+                    } else {
+                        pending.add(new Pending(step, leases, endpoint, request, ingress, attempt));
+                        commit();
+                    }
                 }
             });
         });
@@ -481,11 +587,11 @@ public final class DhcpService implements Service<DhcpConfig> {
             endpoints.addAll(keep);
             endpoints.addAll(fresh);
         }
-        LeaseJournal newJournal = null;
-        if (!old.leaseFile().equals(newConfig.leaseFile())) {
-            newJournal = openJournal(newConfig);
+        LeaseStore newJournal = null;
+        if (!old.leaseFile().equals(newConfig.leaseFile()) || !old.leaseStore().equals(newConfig.leaseStore())) {
+            newJournal = openStore(newConfig);
         }
-        LeaseJournal switchTo = newJournal;
+        LeaseStore switchTo = newJournal;
         DhcpResponder next = new DhcpResponder(newConfig, DhcpResponder.tableFor(newConfig));
         CompletableFuture<Void> swapped = new CompletableFuture<>();
         // The table moves to the new responder on the event loop, between two requests: nothing in flight is lost.
@@ -493,7 +599,7 @@ public final class DhcpService implements Service<DhcpConfig> {
             for (Lease l : responder.table().all()) {
                 next.table().record(l);
             }
-            LeaseJournal previous = journal;
+            LeaseStore previous = journal;
             responder = next;
             if (switchTo != null) {
                 switchTo.compact(next.table().all());
@@ -532,7 +638,7 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
         timers.forEach(t -> t.cancel(false));
         timers.clear();
-        LeaseJournal j = journal;
+        LeaseStore j = journal;
         if (j != null) {
             // In-flight ACKs: whatever the event loop still holds is committed and sent (queued before the
             // sockets' close below), and the journal's own queue is written within the grace period.
@@ -571,7 +677,7 @@ public final class DhcpService implements Service<DhcpConfig> {
         } else {
             detail = "mode=" + config.mode().name().toLowerCase() + " interfaces="
                     + config.interfaces().stream().collect(Collectors.joining(",")) + " requests=" + requests.get()
-                    + " acks=" + acks.get() + (journal == null ? "" : " fsyncs=" + journal.fsyncs())
+                    + " acks=" + acks.get() + (journal == null ? "" : " " + journal.status())
                     + (withheld.get() > 0 ? " withheld=" + withheld.get() : "")
                     + (transport.dropped().total() > 0 ? " flood-dropped=" + transport.dropped().total() : "");
         }

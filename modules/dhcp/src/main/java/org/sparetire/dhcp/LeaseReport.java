@@ -12,7 +12,7 @@ import org.sparetire.dhcp.lease.Lease;
 import org.sparetire.dhcp.lease.LeaseState;
 import org.sparetire.dhcp.store.LeaseJournal;
 
-/** {@code sparetire leases}: the journal as a table, read-only (safe while the server runs). */
+/** {@code sparetire leases}: the journal or the shared database as a table, read-only (safe while servers run). */
 public final class LeaseReport {
     private LeaseReport() {
     }
@@ -22,8 +22,18 @@ public final class LeaseReport {
      */
     public static String render(Path leaseFile, Instant now, boolean all) throws IOException {
         LeaseJournal.Loaded loaded = LeaseJournal.read(leaseFile);
+        return render(loaded.leases(), leaseFile.toString(), loaded.badLines(), now, all);
+    }
+
+    /** The leases in a PostgreSQL store that servers share; the password is read from its file, never shown. */
+    public static String render(DhcpConfig.LeaseStoreSetting store, Instant now, boolean all)
+            throws IOException, java.sql.SQLException {
+        return render(org.sparetire.dhcp.store.PostgresLeaseStore.read(store), "postgresql " + store.url(), 0, now, all);
+    }
+
+    private static String render(List<Lease> leases, String source, int badLines, Instant now, boolean all) {
         List<Lease> rows = new ArrayList<>();
-        for (Lease l : loaded.leases()) {
+        for (Lease l : leases) {
             if (all || l.activeAt(now) && l.state() != LeaseState.OFFERED) {
                 rows.add(l);
             }
@@ -38,9 +48,9 @@ public final class LeaseReport {
                     remaining(l, now), l.clientKey()));
         }
         sb.append(rows.size()).append(rows.size() == 1 ? " lease" : " leases").append(all ? "" : " held now")
-                .append(" in ").append(leaseFile);
-        if (loaded.badLines() > 0) {
-            sb.append(" (").append(loaded.badLines()).append(" unreadable lines skipped)");
+                .append(" in ").append(source);
+        if (badLines > 0) {
+            sb.append(" (").append(badLines).append(" unreadable lines skipped)");
         }
         return sb.append('\n').toString();
     }

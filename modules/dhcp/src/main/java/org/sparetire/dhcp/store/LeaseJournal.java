@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,7 @@ import org.sparetire.dhcp.lease.LeaseState;
  * disk. Compaction writes the live leases to a new file, fsyncs it and renames it over the old one, so a
  * crash at any point leaves either the old file or the new one, both complete.
  */
-public final class LeaseJournal implements AutoCloseable {
+public final class LeaseJournal implements LeaseStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseJournal.class);
     static final String HEADER = "# sparetire dhcp lease journal v1: state address until= mac= client= host=\n";
 
@@ -160,6 +159,7 @@ public final class LeaseJournal implements AutoCloseable {
      * Rewrites the file to hold only these leases: a snapshot taken on the thread that owns the table, at a
      * moment when every change before it is already in the file (lines written later are carried over).
      */
+    @Override
     public CompletableFuture<Void> compact(Collection<Lease> live) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
@@ -182,6 +182,37 @@ public final class LeaseJournal implements AutoCloseable {
     /** What the file held when it was opened. */
     public Loaded loaded() {
         return loaded;
+    }
+
+    @Override
+    public List<Lease> restored() {
+        return loaded.leases();
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    /** Only this server writes the file, so nothing is ever refused. */
+    @Override
+    public CompletableFuture<Commit> commit(List<Lease> leases, boolean firstTry) {
+        return append(leases).thenApply(done -> Commit.ALL);
+    }
+
+    @Override
+    public CompletableFuture<List<Lease>> changesByOthers() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
+    public String status() {
+        return "fsyncs=" + fsyncs();
+    }
+
+    @Override
+    public boolean reachable() {
+        return !closed;
     }
 
     public long fsyncs() {
@@ -328,25 +359,14 @@ public final class LeaseJournal implements AutoCloseable {
     }
 
     /** Lets queued writes finish for at most {@code grace}, then closes the file. */
+    @Override
     public void close(Duration grace) {
         if (closed) {
             return;
         }
         closed = true;
         queue.add(new Stop());
-        try {
-            writer.join(Math.max(1, grace.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (writer.isAlive()) {
-            writer.interrupt();
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        StoreThread.end(writer, grace);
         for (Work w; (w = queue.poll()) != null; ) {
             if (w instanceof Append a) {
                 a.done().completeExceptionally(new IOException("lease journal closed"));
