@@ -109,6 +109,11 @@ final class DashboardControl implements ApplianceControl {
     }
 
     @Override
+    public Optional<Boolean> dhcpLeaseStoreUp() {
+        return running("dhcp", DhcpService.class).flatMap(DhcpService::leaseStoreReachable);
+    }
+
+    @Override
     public List<LeaseEvent> currentLeases() {
         Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
         if (dhcp.isEmpty()) {

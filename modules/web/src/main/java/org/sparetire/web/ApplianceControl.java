@@ -65,6 +65,14 @@ public interface ApplianceControl {
     }
 
     /**
+     * Whether DHCP's lease store can be written now (false while its database does not answer, and every
+     * OFFER and ACK is withheld); empty when DHCP is not running.
+     */
+    default Optional<Boolean> dhcpLeaseStoreUp() {
+        return Optional.empty();
+    }
+
+    /**
      * The four required capabilities from plain functions, for an app that has them at hand:
      * {@code ApplianceControl.of(manager::health, manager::config, () -> readFile(path), () -> manager.requestReload(source))}.
      * Optional capabilities keep their "not available" defaults.

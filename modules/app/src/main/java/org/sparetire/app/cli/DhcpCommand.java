@@ -131,7 +131,8 @@ public final class DhcpCommand implements Callable<Integer> {
     }
 
     @Command(name = "leases", mixinStandardHelpOptions = true,
-            description = "List the leases in the lease journal (dhcp.lease-file); safe while the server runs.")
+            description = "List the leases in the lease journal (dhcp.lease-file) or in the database of dhcp.lease-store; "
+                    + "safe while servers run.")
     public static final class Leases implements Callable<Integer> {
         @Mixin
         ConfigFileOption config;
@@ -159,6 +160,18 @@ public final class DhcpCommand implements Callable<Integer> {
                 DhcpConfig c = load(config, err);
                 if (c == null) {
                     return ExitCodes.CONFIG_INVALID;
+                }
+                if (c.leaseStore().type() == DhcpConfig.StoreType.POSTGRESQL) {
+                    try {
+                        out.print(LeaseReport.render(c.leaseStore(), Instant.now(), all));
+                        out.flush();
+                        return ExitCodes.OK;
+                    } catch (java.sql.SQLException e) {
+                        err.println("leases: cannot read postgresql " + c.leaseStore().url() + " (dhcp.lease-store): "
+                                + e.getMessage());
+                        err.flush();
+                        return ExitCodes.SERVICE_FAILED;
+                    }
                 }
                 journal = c.leaseFile();
                 if (!Files.exists(journal)) {

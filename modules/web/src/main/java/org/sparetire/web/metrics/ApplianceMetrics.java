@@ -92,6 +92,10 @@ public final class ApplianceMetrics {
                 .help("DHCP requests and replies given up under a flood, by reason").labelNames("reason")
                 .callback(cb -> control.get().dhcpDropped().forEach((reason, n) -> cb.call(n, reason)))
                 .register(registry);
+        GaugeWithCallback.builder().name("sparetire_dhcp_lease_store_up")
+                .help("1 while DHCP's lease store takes writes, 0 while it does not answer (replies are withheld)")
+                .callback(cb -> control.get().dhcpLeaseStoreUp().ifPresent(up -> cb.call(up ? 1 : 0)))
+                .register(registry);
         GaugeWithCallback.builder().name("sparetire_service_up")
                 .help("1 when the service is running, 0 otherwise").labelNames("service")
                 .callback(cb -> {
