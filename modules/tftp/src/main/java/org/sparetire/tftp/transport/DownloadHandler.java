@@ -116,7 +116,7 @@ final class DownloadHandler extends SimpleChannelInboundHandler<HttpObject> {
                     "bytes " + send.range().first() + "-" + send.range().last() + "/" + send.size());
         }
         validators(headers, send.etag(), send.lastModified());
-        keepAlive(headers, keepAlive);
+        common(headers, keepAlive);
         if (!get) {
             send.source().close();
             ctx.write(resp);
@@ -180,8 +180,10 @@ final class DownloadHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
     }
 
-    private static void keepAlive(HttpHeaders headers, boolean keepAlive) {
+    /** Connection, and Date (RFC 9110 section 6.6.1: a server with a clock sends it). */
+    private void common(HttpHeaders headers, boolean keepAlive) {
         headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        headers.set(HttpHeaderNames.DATE, Validators.httpDate(server.clock().now().toEpochMilli()));
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String message) {
@@ -191,18 +193,18 @@ final class DownloadHandler extends SimpleChannelInboundHandler<HttpObject> {
         return resp;
     }
 
-    private static void finish(ChannelHandlerContext ctx, HttpResponse resp, boolean keepAlive) {
+    private void finish(ChannelHandlerContext ctx, HttpResponse resp, boolean keepAlive) {
         if (resp instanceof FullHttpResponse full) {
             HttpUtil.setContentLength(resp, full.content().readableBytes());
         }
-        keepAlive(resp.headers(), keepAlive);
+        common(resp.headers(), keepAlive);
         ChannelFuture f = ctx.writeAndFlush(resp);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    private static void simple(ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean keepAlive,
+    private void simple(ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean keepAlive,
                                String retryAfter) {
         FullHttpResponse resp = text(status, message);
         if (retryAfter != null) {

@@ -146,7 +146,8 @@ class HttpBootIT {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(r.stdout()).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("content-length: 21")
                 .containsIgnoringCase("accept-ranges: bytes").containsIgnoringCase("etag: \"")
-                .containsIgnoringCase("last-modified: ").containsIgnoringCase("content-type: application/octet-stream");
+                .containsIgnoringCase("last-modified: ").containsIgnoringCase("content-type: application/octet-stream")
+                .containsPattern("(?i)date: \\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
         r = curl("-I", url("/missing"));
         assertThat(r.stdout()).startsWith("HTTP/1.1 404");
         assertThat(events.all(TransferStarted.class)).hasSize(before);
