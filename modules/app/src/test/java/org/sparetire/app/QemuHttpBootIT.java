@@ -84,18 +84,6 @@ class QemuHttpBootIT {
         return cmd;
     }
 
-    private static String awaitText(PeerProgram.Background p, Pattern expected, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            String out = p.output();
-            if (expected.matcher(out).find()) {
-                return out;
-            }
-            Thread.sleep(200);
-        }
-        return p.output();
-    }
-
     private record Run(String console, String server, String timeline) {
     }
 
@@ -114,10 +102,10 @@ class QemuHttpBootIT {
             // NIO pass of scripts/test does not apply to this process; HttpBootIT covers NIO.
             try (PeerProgram.Background server = ns.start(dir.resolve("server.log"), java, "-Xmx256m",
                     "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "serve", "-c", conf.toString())) {
-                String ready = awaitText(server, Pattern.compile("ready in| ERROR |Exception"), Duration.ofSeconds(60));
+                String ready = server.awaitOutput(Pattern.compile("ready in| ERROR |Exception"), Duration.ofSeconds(60));
                 assertThat(ready).contains("ready in");
                 try (PeerProgram.Background vm = ns.start(dir.resolve("console.log"), qemu(efi, nicRom).toArray(String[]::new))) {
-                    String console = awaitText(vm, done, limit);
+                    String console = vm.awaitOutput(done, limit);
                     String timeline = ns.exec(T, "curl", "-sS", "http://127.0.0.1:8069/api/devices/" + MAC).stdout();
                     return new Run(console, server.output(), timeline);
                 }

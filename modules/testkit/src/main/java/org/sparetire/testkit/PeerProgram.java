@@ -117,6 +117,25 @@ public final class PeerProgram {
             return Files.readString(log, StandardCharsets.ISO_8859_1);
         }
 
+        /**
+         * Waits until the output so far matches {@code expected}, or {@code limit} passes, and returns the
+         * output either way (the caller asserts on it). Let the pattern cover the whole text it needs: waiting
+         * for a prefix raced a VM's serial console, which once showed an address with its last digit still
+         * on its way.
+         */
+        public String awaitOutput(java.util.regex.Pattern expected, Duration limit) throws IOException,
+                InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                String out = output();
+                if (expected.matcher(out).find()) {
+                    return out;
+                }
+                Thread.sleep(200);
+            }
+            return output();
+        }
+
         @Override
         public void close() throws InterruptedException {
             process.descendants().forEach(ProcessHandle::destroy);

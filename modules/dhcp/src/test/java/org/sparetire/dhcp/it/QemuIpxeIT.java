@@ -48,23 +48,6 @@ class QemuIpxeIT {
         return cmd;
     }
 
-    /**
-     * Waits until the serial console shows {@code expected} whole (the VM is then stopped by its handle). Waiting
-     * for a prefix alone raced the console: it once returned with "sparetire-second-ok 10.77.0.15" and the
-     * address's last digit still on its way.
-     */
-    private static String awaitConsole(PeerProgram.Background vm, Pattern expected, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            String out = vm.output();
-            if (expected.matcher(out).find()) {
-                return out;
-            }
-            Thread.sleep(200);
-        }
-        return vm.output();
-    }
-
     private void boot(boolean efi) throws Exception {
         PeerProgram.require("qemu-system-x86_64", "qemu-system-x86");
         PeerProgram.require("dnsmasq", "dnsmasq-base");
@@ -94,7 +77,7 @@ class QemuIpxeIT {
                  ServerProcess server = ServerProcess.start(srv, dir.resolve("server"), config);
                  PeerProgram.Background vm = srv.start(dir.resolve("console.log"), qemu(efi, "tap0").toArray(String[]::new))) {
                 Pattern second = Pattern.compile("sparetire-second-ok 10\\.77\\.0\\.10[0-9]");
-                String console = awaitConsole(vm, second, Duration.ofSeconds(efi ? 180 : 120));
+                String console = vm.awaitOutput(second, Duration.ofSeconds(efi ? 180 : 120));
                 assertThat(console).as(console + "\nserver:\n" + server.output()).contains("sparetire-script-ok")
                         .containsPattern(second);
                 assertThat(tftp.output()).contains("sent " + root.resolve("boot.ipxe"))
@@ -158,7 +141,7 @@ class QemuIpxeIT {
                     assertThat(server.proxyPort()).isEqualTo(4011);
                     String dnsmasqAddress = "10\\.77\\.0\\.1(5[0-9]|60)"; // its --dhcp-range above
                     Pattern second = Pattern.compile("sparetire-second-ok " + dnsmasqAddress);
-                    String console = awaitConsole(vm, second, Duration.ofSeconds(120));
+                    String console = vm.awaitOutput(second, Duration.ofSeconds(120));
                     assertThat(console).as(console + "\nserver:\n" + server.output() + "\ndnsmasq:\n" + dnsmasq.output())
                             .containsPattern(second);
                     assertThat(server.output()).contains("EVENT PROXY_OFFERED mac=52:54:00:12:34:56 ip=- class=ipxe file=boot.ipxe")
