@@ -114,7 +114,8 @@ final class Download {
         if (done) {
             return;
         }
-        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        // Netty's native errors read "sendfile(..) failed with error(-104): Connection reset by peer".
+        String message = cause.getMessage() == null ? "" : cause.getMessage().replaceFirst("^.*failed with error\\(-?\\d+\\): ", "");
         if (message.startsWith("Underlying file size")) {
             end(TransferOutcome.FAILED, "file changed while being sent");
         } else if (server.stopping()) {

@@ -291,6 +291,48 @@ class HttpBootIT {
         }
     }
 
+    /**
+     * Over its per-client limit a client gets 503 with Retry-After; a client that hangs up mid-download
+     * ends it as peer-aborted, with the bytes it got, and frees its slot.
+     */
+    @Test
+    void perClientLimitAndAClientThatHangsUp() throws Exception {
+        // Larger than the loopback socket buffers of both ends, so the server is still sending while curl dawdles.
+        long size = 64L << 20;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(root.resolve("sparse.img").toFile(), "rw")) {
+            f.setLength(size);
+        }
+        HttpBootConfig http = new HttpBootConfig(true, InetAddress.getByName("127.0.0.1"), 0, 4, 1, Duration.ofSeconds(30));
+        HttpBootService s = new HttpBootService(new HttpBootService.Settings(http, TftpConfig.defaults(root)), context);
+        s.start();
+        try {
+            String base = "http://127.0.0.1:" + s.health().port("tcp", "http-boot");
+            TransferFinished aborted;
+            try (PeerProgram.Background slow = PeerProgram.start(dir.resolve("slow.log"), "curl", "-sS", "-o", "/dev/null",
+                    "--limit-rate", "64k", base + "/sparse.img")) {
+                long deadline = System.nanoTime() + LIMIT.toNanos();
+                while (s.activeDownloads() == 0 && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(20);
+                }
+                assertThat(s.activeDownloads()).isEqualTo(1);
+                PeerProgram.Result busy = curl("-D", "-", "-o", "/dev/null", base + "/boot/boot.ipxe");
+                assertThat(busy.stdout()).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 5");
+            }
+            aborted = events.await(TransferFinished.class, e -> e.outcome() == TransferOutcome.PEER_ABORTED
+                    && e.file().equals("/sparse.img"), LIMIT);
+            assertThat(aborted.bytes()).isLessThan(size);
+            assertThat(aborted.detail()).startsWith("connection closed after ").contains("of " + size + " bytes")
+                    .doesNotContain("failed with error");
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (s.activeDownloads() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
+            assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", base + "/boot/boot.ipxe").stdout()).isEqualTo("200");
+        } finally {
+            s.stop(Duration.ZERO);
+        }
+    }
+
     @Test
     void healthNamesTheEndpoint() {
         assertThat(service.health().endpoints()).hasSize(1);
