@@ -37,6 +37,15 @@ public final class ServiceManager implements AutoCloseable {
         return t;
     });
     private AppConfig config;
+    /**
+     * What the readers see ({@link #health}, {@link #service}, {@link #config}): an immutable copy
+     * replaced after every change, so a dashboard thread never waits for a start, reload or stop that
+     * holds this manager's lock.
+     */
+    private volatile View view = new View(Map.of(), null);
+
+    private record View(Map<String, Running<?>> running, AppConfig config) {
+    }
 
     public ServiceManager(List<ServiceSlot<?>> slots, ServiceContext context) {
         this.slots = List.copyOf(slots);
@@ -62,6 +71,11 @@ public final class ServiceManager implements AutoCloseable {
             }
         }
         config = newConfig;
+        publishView();
+    }
+
+    private void publishView() {
+        view = new View(Collections.unmodifiableMap(new LinkedHashMap<>(running)), config);
     }
 
     private <C> void startSlot(ServiceSlot<C> slot, AppConfig newConfig) throws ServiceStartException {
@@ -75,6 +89,7 @@ public final class ServiceManager implements AutoCloseable {
             throw e;
         }
         running.put(slot.name(), new Running<>(slot, service, slot.sectionOf(newConfig)));
+        publishView();
         ServiceHealth health = service.health();
         log.info("{}: running on {}", slot.name(), health.endpoints());
         publishState(slot.name(), ServiceState.RUNNING, health.endpoints().toString());
@@ -95,6 +110,7 @@ public final class ServiceManager implements AutoCloseable {
             allApplied &= applySlot(slot, newConfig, changes);
         }
         config = newConfig;
+        publishView();
         if (changes.isEmpty()) {
             changes.add("nothing changed");
         }
@@ -142,6 +158,7 @@ public final class ServiceManager implements AutoCloseable {
             } else if (current != null && !current.section().equals(section)) {
                 current.service().reconfigure(section);
                 running.put(slot.name(), new Running<>(slot, current.service(), section));
+                publishView();
                 changes.add(slot.name() + ": reconfigured");
             }
             return true;
@@ -200,25 +217,28 @@ public final class ServiceManager implements AutoCloseable {
             log.warn("{}: error while stopping: {}", name, e.toString());
         }
         running.remove(name);
+        publishView();
         publishState(name, ServiceState.TERMINATED, "");
         log.info("{}: stopped", name);
     }
 
-    public synchronized Map<String, ServiceHealth> health() {
+    /** Every slot's health; never waits for a start, reload or stop in progress. */
+    public Map<String, ServiceHealth> health() {
+        Map<String, Running<?>> now = view.running();
         Map<String, ServiceHealth> result = new LinkedHashMap<>();
         for (ServiceSlot<?> slot : slots) {
-            Running<?> r = running.get(slot.name());
+            Running<?> r = now.get(slot.name());
             result.put(slot.name(), r == null ? ServiceHealth.of(ServiceState.TERMINATED) : r.service().health());
         }
         return result;
     }
 
-    public synchronized Optional<Service<?>> service(String name) {
-        return Optional.ofNullable(running.get(name)).map(Running::service);
+    public Optional<Service<?>> service(String name) {
+        return Optional.ofNullable(view.running().get(name)).map(Running::service);
     }
 
-    public synchronized AppConfig config() {
-        return config;
+    public AppConfig config() {
+        return view.config();
     }
 
     @Override

@@ -90,6 +90,19 @@ public final class NetRuntime implements AutoCloseable {
         return group;
     }
 
+    /**
+     * A group of its own for a service that must never share a thread with the others (the dashboard:
+     * a page view must not wait behind DHCP, nor DHCP behind a page view), on the same transport as
+     * {@link #group()} so the channel classes fit. The caller shuts it down.
+     */
+    public EventLoopGroup newGroup(String threadName, int threads) {
+        DefaultThreadFactory factory = new DefaultThreadFactory(threadName, true);
+        if (group instanceof EpollEventLoopGroup) {
+            return new EpollEventLoopGroup(threads, factory);
+        }
+        return new NioEventLoopGroup(threads, factory);
+    }
+
     public Class<? extends DatagramChannel> datagramChannel() {
         return datagramChannel;
     }
