@@ -20,8 +20,8 @@ import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.dhcp.DhcpConfig;
 import org.sparetire.dhcp.DhcpService;
-import org.sparetire.dhcp.lease.Lease;
 import org.sparetire.dhcp.lease.LeaseState;
+import org.sparetire.dhcp.lease.PoolSnapshot;
 import org.sparetire.syslog.SyslogService;
 import org.sparetire.syslog.store.SyslogCounters;
 import org.sparetire.web.ApplianceControl;
@@ -84,10 +84,10 @@ final class DashboardControl implements ApplianceControl {
     }
 
     @Override
-    public LeaseRelease releaseLease(String mac) {
+    public CompletableFuture<LeaseRelease> releaseLease(String mac) {
         return running("dhcp", DhcpService.class)
-                .map(d -> d.release(mac) ? LeaseRelease.RELEASED : LeaseRelease.NOT_FOUND)
-                .orElse(LeaseRelease.UNSUPPORTED);
+                .map(d -> d.release(mac).thenApply(released -> released ? LeaseRelease.RELEASED : LeaseRelease.NOT_FOUND))
+                .orElse(CompletableFuture.completedFuture(LeaseRelease.UNSUPPORTED));
     }
 
     /** Messages the collector lost: over a sender's rate, queue full, or a full disk. */
@@ -114,38 +114,36 @@ final class DashboardControl implements ApplianceControl {
     }
 
     @Override
-    public List<LeaseEvent> currentLeases() {
+    public CompletableFuture<List<LeaseEvent>> currentLeases() {
         Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
         if (dhcp.isEmpty()) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
-        Instant now = clock.now();
-        return dhcp.get().leases().stream()
-                .filter(l -> l.activeAt(now) && l.state() == LeaseState.BOUND)
-                .map(l -> new LeaseEvent(now, LeaseEventKind.ACKED, l.mac(), null, l.address(), l.hostname(), null, -1,
-                        null, null, null, l.expires(), null, Map.of()))
-                .toList();
+        return dhcp.get().leases().thenApply(leases -> {
+            Instant now = clock.now();
+            return leases.stream()
+                    .filter(l -> l.activeAt(now) && l.state() == LeaseState.BOUND)
+                    .map(l -> new LeaseEvent(now, LeaseEventKind.ACKED, l.mac(), null, l.address(), l.hostname(), null,
+                            -1, null, null, null, l.expires(), null, Map.of()))
+                    .toList();
+        });
     }
 
+    /** From the snapshot the DHCP service publishes: no question to its event loop unless a lease ran out since. */
     @Override
-    public List<PoolUsage> pools() {
-        Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
-        AppConfig config = manager().config();
-        if (dhcp.isEmpty() || config == null) {
-            return List.of();
-        }
-        Instant now = clock.now();
-        List<Lease> held = dhcp.get().leases().stream().filter(l -> l.activeAt(now)).toList();
-        List<PoolUsage> pools = new ArrayList<>();
-        for (DhcpConfig.Subnet subnet : config.section(DhcpConfig.SECTION).subnets()) {
-            for (DhcpConfig.Range range : subnet.ranges()) {
-                long from = Addresses.ipv4ToLong(range.from());
-                long to = Addresses.ipv4ToLong(range.to());
-                int used = (int) held.stream().map(l -> Addresses.ipv4ToLong(l.address()))
-                        .filter(a -> a >= from && a <= to).count();
-                pools.add(new PoolUsage(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
-                        (int) Math.min(Integer.MAX_VALUE, to - from + 1), used));
-            }
+    public CompletableFuture<List<PoolUsage>> pools() {
+        return running("dhcp", DhcpService.class)
+                .map(d -> d.pools().thenApply(DashboardControl::usage))
+                .orElse(CompletableFuture.completedFuture(List.of()));
+    }
+
+    static List<PoolUsage> usage(PoolSnapshot snapshot) {
+        List<PoolUsage> pools = new ArrayList<>(snapshot.ranges().size());
+        for (int i = 0; i < snapshot.ranges().size(); i++) {
+            DhcpConfig.Range range = snapshot.ranges().get(i);
+            long size = Addresses.ipv4ToLong(range.to()) - Addresses.ipv4ToLong(range.from()) + 1;
+            pools.add(new PoolUsage(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
+                    (int) Math.min(Integer.MAX_VALUE, size), snapshot.held().get(i)));
         }
         return pools;
     }

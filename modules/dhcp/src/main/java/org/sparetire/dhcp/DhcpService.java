@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ import org.sparetire.dhcp.lease.DhcpResponder;
 import org.sparetire.dhcp.lease.Ingress;
 import org.sparetire.dhcp.lease.Lease;
 import org.sparetire.dhcp.lease.LeaseTable;
+import org.sparetire.dhcp.lease.PoolSnapshot;
 import org.sparetire.dhcp.lease.Step;
 import org.sparetire.dhcp.store.LeaseJournal;
 import org.sparetire.dhcp.store.LeaseStore;
@@ -43,6 +46,10 @@ import org.sparetire.dhcp.transport.RogueServerProbe;
  * database shared with other servers). The responder and lease table are touched only on the transport's
  * single event loop; each reply that depends on a lease leaves once the store's own thread has made the
  * lease durable, and, with a shared store, once the store has granted the claim on its address.
+ *
+ * <p>Other threads never wait for that loop. They read {@link #pools()}, an immutable snapshot the loop
+ * publishes at the end of every change (before the ACK of a committed lease leaves), and ask for the rest
+ * ({@link #leases()}, {@link #release}) with futures the loop completes.
  */
 public final class DhcpService implements Service<DhcpConfig> {
     private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
@@ -61,6 +68,11 @@ public final class DhcpService implements Service<DhcpConfig> {
     private volatile DhcpResponder responder;
     private volatile LeaseStore journal;
     private final List<DhcpTransport.Endpoint> endpoints = new ArrayList<>();
+    /** The endpoints for {@link #health()}, replaced whole, so health never waits for a start or reload. */
+    private volatile List<DhcpTransport.Endpoint> endpointView = List.of();
+    private volatile PoolSnapshot pools = PoolSnapshot.EMPTY;
+    /** The one sweep that readers of an out-of-date snapshot are waiting for, if any. */
+    private final AtomicReference<CompletableFuture<PoolSnapshot>> refreshing = new AtomicReference<>();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
@@ -80,6 +92,7 @@ public final class DhcpService implements Service<DhcpConfig> {
         @Override
         public void onBatchEnd() {
             commit();
+            publish();
         }
     };
 
@@ -140,6 +153,8 @@ public final class DhcpService implements Service<DhcpConfig> {
         responder = r;
         journal = j;
         endpoints.addAll(bound);
+        endpointView = List.copyOf(endpoints);
+        pools = r.table().poolSnapshot();
         accepting = true;
         startTimers(c);
         log.info("dhcp serving mode={} interfaces={} leases-restored={} {}", c.mode().name().toLowerCase(),
@@ -250,6 +265,7 @@ public final class DhcpService implements Service<DhcpConfig> {
         reportDrops();
         learnFromOthers(r, j);
         List<Lease> expired = r.onTimeout(context.clock().now());
+        publish();
         if (!expired.isEmpty()) {
             j.commit(expired, true);
             for (Lease l : expired) {
@@ -270,6 +286,7 @@ public final class DhcpService implements Service<DhcpConfig> {
                 transport.execute(() -> {
                     if (responder == r) {
                         rows.forEach(r.table()::record);
+                        publish();
                     }
                 });
             }
@@ -310,33 +327,85 @@ public final class DhcpService implements Service<DhcpConfig> {
 
     /**
      * Ends the lease a MAC holds now, as if the client had released it: journalled, logged and announced
-     * on the event stream. Runs on the transport's thread like every other change to the table.
+     * on the event stream. Runs on the transport's thread like every other change to the table; the
+     * caller gets a future and never waits for that thread.
      *
-     * @return true when a bound lease was released
+     * @return completes with true once a bound lease was released and its end is on disk, false when the
+     *         MAC holds no bound lease; exceptionally when the service is not serving or the disk failed
      */
-    public boolean release(String mac) {
+    public CompletableFuture<Boolean> release(String mac) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
         DhcpResponder r = responder;
         LeaseStore j = journal;
         if (r == null || j == null) {
-            return false;
+            done.completeExceptionally(new IllegalStateException("dhcp is not serving"));
+            return done;
         }
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        transport.execute(() -> {
+        onLoop(done, () -> {
             Instant now = context.clock().now();
             Optional<Lease> released = r.releaseByOperator(mac, now);
-            released.ifPresent(l -> {
-                j.commit(List.of(l), true);
-                log.info("dhcp released by operator mac={} ip={}", l.mac(), l.address().getHostAddress());
-                context.events().publish(new LeaseEvent(now, LeaseEventKind.RELEASED, l.mac(), null, l.address(),
-                        l.hostname(), null, -1, null, null, null, null, null, null));
+            publish();
+            if (released.isEmpty()) {
+                done.complete(false);
+                return;
+            }
+            Lease l = released.get();
+            log.info("dhcp released by operator mac={} ip={}", l.mac(), l.address().getHostAddress());
+            context.events().publish(new LeaseEvent(now, LeaseEventKind.RELEASED, l.mac(), null, l.address(),
+                    l.hostname(), null, -1, null, null, null, null, null, null));
+            j.commit(List.of(l), true).whenComplete((ok, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(true);
+                }
             });
-            done.complete(released.isPresent());
         });
+        return done;
+    }
+
+    /** Runs a task on the transport's loop; a loop that no longer takes tasks (shutdown) fails the future. */
+    private void onLoop(CompletableFuture<?> future, Runnable task) {
         try {
-            return done.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return false;
+            transport.execute(task);
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new IllegalStateException("dhcp is stopping"));
         }
+    }
+
+    /** Makes the table's current fill visible to other threads; on the event loop, at the end of each change. */
+    private void publish() {
+        DhcpResponder r = responder;
+        if (r != null) {
+            pools = r.table().poolSnapshot();
+        }
+    }
+
+    /**
+     * How full each range is, exactly: the published snapshot when no counted lease can have run out
+     * since, else the snapshot after a sweep on the event loop (one sweep serves every reader that asks
+     * meanwhile). Never blocks.
+     */
+    public CompletableFuture<PoolSnapshot> pools() {
+        PoolSnapshot s = pools;
+        if (responder == null) {
+            return CompletableFuture.completedFuture(PoolSnapshot.EMPTY);
+        }
+        if (s.exactAt(context.clock().now())) {
+            return CompletableFuture.completedFuture(s);
+        }
+        CompletableFuture<PoolSnapshot> f = new CompletableFuture<>();
+        CompletableFuture<PoolSnapshot> pending = refreshing.compareAndExchange(null, f);
+        if (pending != null) {
+            return pending;
+        }
+        onLoop(f, () -> {
+            refreshing.compareAndSet(f, null);
+            sweep();
+            f.complete(pools);
+        });
+        f.whenComplete((x, e) -> refreshing.compareAndSet(f, null));
+        return f;
     }
 
     private void compact() {
@@ -431,7 +500,9 @@ public final class DhcpService implements Service<DhcpConfig> {
                 withhold(batch, error);
                 return;
             }
+            publish(); // the table as these ACKs promise it, before any of them leaves
             committed(batch, done);
+            publish(); // leases a shared store refused, learned while deciding again
         }));
     }
 
@@ -509,6 +580,7 @@ public final class DhcpService implements Service<DhcpConfig> {
                     context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
                     respond(request, ingress, endpoint, pings + 1, attempt);
                     commit();
+                    publish();
                 } else {
                     // The probe went out before the claim: with a shared store the offer still waits for it.
                     List<Lease> leases = leasesOf(step, request, r, journal);
@@ -524,6 +596,10 @@ public final class DhcpService implements Service<DhcpConfig> {
     }
 
     private void finish(Step step, DhcpTransport.Endpoint endpoint) {
+        // Announced before the reply leaves, so no view can lag behind what the client was told.
+        for (LeaseEvent e : step.events()) {
+            context.events().publish(e);
+        }
         if (step.sends()) {
             endpoint.send(step.reply(), step.maxLength(), step.destination());
             if (step.reply().type().map(t -> t == org.sparetire.dhcp.codec.MessageType.ACK).orElse(false)) {
@@ -532,9 +608,6 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
         if (log.isInfoEnabled()) {
             log.info("dhcp {}", step.log());
-        }
-        for (LeaseEvent e : step.events()) {
-            context.events().publish(e);
         }
     }
 
@@ -586,6 +659,7 @@ public final class DhcpService implements Service<DhcpConfig> {
             endpoints.clear();
             endpoints.addAll(keep);
             endpoints.addAll(fresh);
+            endpointView = List.copyOf(endpoints);
         }
         LeaseStore newJournal = null;
         if (!old.leaseFile().equals(newConfig.leaseFile()) || !old.leaseStore().equals(newConfig.leaseStore())) {
@@ -593,7 +667,7 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
         LeaseStore switchTo = newJournal;
         DhcpResponder next = new DhcpResponder(newConfig, DhcpResponder.tableFor(newConfig));
-        CompletableFuture<Void> swapped = new CompletableFuture<>();
+        CompletableFuture<LeaseStore> swapped = new CompletableFuture<>();
         // The table moves to the new responder on the event loop, between two requests: nothing in flight is lost.
         transport.execute(() -> {
             for (Lease l : responder.table().all()) {
@@ -601,15 +675,19 @@ public final class DhcpService implements Service<DhcpConfig> {
             }
             LeaseStore previous = journal;
             responder = next;
+            publish();
             if (switchTo != null) {
                 switchTo.compact(next.table().all());
                 journal = switchTo;
-                previous.close(Duration.ofSeconds(5));
             }
-            swapped.complete(null);
+            swapped.complete(switchTo != null ? previous : null);
         });
         try {
-            swapped.get(10, TimeUnit.SECONDS);
+            // Here, on the lifecycle thread: closing waits for the old store's queue, never on the event loop.
+            LeaseStore retiredStore = swapped.get(10, TimeUnit.SECONDS);
+            if (retiredStore != null) {
+                retiredStore.close(Duration.ofSeconds(5));
+            }
         } catch (Exception e) {
             throw new ServiceStartException("dhcp reload did not complete: " + e);
         }
@@ -656,18 +734,18 @@ public final class DhcpService implements Service<DhcpConfig> {
         }
         endpoints.forEach(DhcpTransport.Endpoint::close);
         endpoints.clear();
+        endpointView = List.of();
         journal = null;
         responder = null;
+        pools = PoolSnapshot.EMPTY;
     }
 
     @Override
     public ServiceHealth health() {
         List<ServiceHealth.Endpoint> eps = new ArrayList<>();
-        synchronized (this) {
-            for (DhcpTransport.Endpoint e : endpoints) {
-                InetSocketAddress a = e.address();
-                eps.add(new ServiceHealth.Endpoint("udp", e.bootServerPort() ? "proxy-dhcp" : "dhcp", a));
-            }
+        for (DhcpTransport.Endpoint e : endpointView) {
+            InetSocketAddress a = e.address();
+            eps.add(new ServiceHealth.Endpoint("udp", e.bootServerPort() ? "proxy-dhcp" : "dhcp", a));
         }
         String detail;
         if (state == ServiceState.FAILED) {
@@ -684,18 +762,18 @@ public final class DhcpService implements Service<DhcpConfig> {
         return new ServiceHealth(state, eps, detail);
     }
 
-    /** The live leases, for {@code sparetire leases} against a running server and for tests. */
-    public List<Lease> leases() {
+    /**
+     * Every lease the table holds (remembered ones included), copied on the event loop when asked: for
+     * the dashboard's restore after a restart and for tests. The caller composes the future, never waits
+     * on it from an event loop.
+     */
+    public CompletableFuture<List<Lease>> leases() {
         DhcpResponder r = responder;
         if (r == null) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
         CompletableFuture<List<Lease>> f = new CompletableFuture<>();
-        transport.execute(() -> f.complete(List.copyOf(r.table().all())));
-        try {
-            return f.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return List.of();
-        }
+        onLoop(f, () -> f.complete(List.copyOf(responder == null ? List.of() : responder.table().all())));
+        return f;
     }
 }

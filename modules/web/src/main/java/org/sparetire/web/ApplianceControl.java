@@ -14,6 +14,10 @@ import org.sparetire.core.lifecycle.ServiceHealth;
  * What the dashboard may ask of the running appliance. The app module implements it; the web module
  * never sees a service module. Everything past the first four methods is an optional capability: the
  * defaults say "not available", and the dashboard shows that instead of pretending.
+ *
+ * <p>No method blocks. What another service owns comes back as a future, which may complete on that
+ * service's thread: callers continue on their own executor ({@code thenApplyAsync(f, executor)}) and
+ * never wait on it.
  */
 public interface ApplianceControl {
 
@@ -32,23 +36,26 @@ public interface ApplianceControl {
      */
     CompletableFuture<ReloadReport> reload();
 
-    /** Ends a lease now, as if the client had sent DHCPRELEASE. */
-    default LeaseRelease releaseLease(String mac) {
-        return LeaseRelease.UNSUPPORTED;
+    /** Ends a lease now, as if the client had sent DHCPRELEASE; completes once the end is on disk. */
+    default CompletableFuture<LeaseRelease> releaseLease(String mac) {
+        return CompletableFuture.completedFuture(LeaseRelease.UNSUPPORTED);
     }
 
     /**
      * Leases the DHCP service holds now (as ACKED events: MAC, address, expiry, what else it knows),
      * so leases restored from its journal after a restart show before their clients renew. Asked when
-     * a service reports RUNNING; must not block.
+     * a service reports RUNNING.
      */
-    default List<LeaseEvent> currentLeases() {
-        return List.of();
+    default CompletableFuture<List<LeaseEvent>> currentLeases() {
+        return CompletableFuture.completedFuture(List.of());
     }
 
-    /** Address pools and how full they are, for the Leases page and the pool-utilisation metric. */
-    default List<PoolUsage> pools() {
-        return List.of();
+    /**
+     * Address pools and how full they are, for the Leases page and the pool-utilisation metric: exact at
+     * a moment between the call and the completion.
+     */
+    default CompletableFuture<List<PoolUsage>> pools() {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     /** Syslog messages the collector dropped (queue full, rate limit), when it counts them. */

@@ -66,8 +66,10 @@ public final class WebService implements Service<WebConfig> {
             throw new ServiceStartException("refusing to serve " + config.bind().getHostAddress()
                     + " without web.token");
         }
+        dashboard.applyOn(server.executor());
+        // Publishers are the services' event loops: the dashboard only queues, the counters only add.
         subscription = context.events().subscribeAll(e -> {
-            dashboard.accept(e);
+            dashboard.offer(e);
             metrics.accept(e);
             if (e instanceof ServiceStateChanged s && s.state() == ServiceState.RUNNING) {
                 restoreLeases();
@@ -124,7 +126,13 @@ public final class WebService implements Service<WebConfig> {
     /** Leases the DHCP service restored from its journal appear without waiting for renewals. */
     private void restoreLeases() {
         try {
-            dashboard.restore(control.currentLeases());
+            control.currentLeases().whenCompleteAsync((leases, failure) -> {
+                if (failure != null) {
+                    log.debug("web: current leases not available: {}", failure.toString());
+                } else {
+                    dashboard.restore(leases);
+                }
+            }, server.executor());
         } catch (RuntimeException e) {
             log.debug("web: current leases not available yet: {}", e.toString());
         }

@@ -75,22 +75,22 @@ public final class FakeAppliance implements ApplianceControl {
     }
 
     @Override
-    public LeaseRelease releaseLease(String mac) {
+    public CompletableFuture<LeaseRelease> releaseLease(String mac) {
         if (!releaseSupported) {
-            return LeaseRelease.UNSUPPORTED;
+            return CompletableFuture.completedFuture(LeaseRelease.UNSUPPORTED);
         }
         released.add(mac);
-        return LeaseRelease.RELEASED;
+        return CompletableFuture.completedFuture(LeaseRelease.RELEASED);
     }
 
     @Override
-    public List<org.sparetire.core.event.LeaseEvent> currentLeases() {
-        return List.copyOf(current);
+    public CompletableFuture<List<org.sparetire.core.event.LeaseEvent>> currentLeases() {
+        return CompletableFuture.completedFuture(List.copyOf(current));
     }
 
     @Override
-    public List<PoolUsage> pools() {
-        return List.of(new PoolUsage("lab 10.77.0.100-10.77.0.199", 100, 25));
+    public CompletableFuture<List<PoolUsage>> pools() {
+        return CompletableFuture.completedFuture(List.of(new PoolUsage("lab 10.77.0.100-10.77.0.199", 100, 25)));
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.Cidr;
+import org.sparetire.dhcp.DhcpConfig.Range;
 import org.sparetire.dhcp.DhcpConfig.Subnet;
 
 /**
@@ -29,10 +31,23 @@ public final class LeaseTable {
      * clients costs one comparison per DISCOVER, not a walk over every lease.
      */
     private Instant nothingEndsBefore = Instant.MIN;
+    /** Every configured range, and how many of its addresses {@link #byAddress} holds: kept as it changes. */
+    private final List<Range> ranges = new ArrayList<>();
+    private final long[] rangeFrom;
+    private final long[] rangeTo;
+    private final int[] held;
 
     public LeaseTable(List<Subnet> subnets, Collection<InetAddress> reservedAddresses) {
         for (Subnet s : subnets) {
             pools.put(s.network(), new PoolAllocator(s.ranges()));
+            ranges.addAll(s.ranges());
+        }
+        rangeFrom = new long[ranges.size()];
+        rangeTo = new long[ranges.size()];
+        held = new int[ranges.size()];
+        for (int i = 0; i < ranges.size(); i++) {
+            rangeFrom[i] = Addresses.ipv4ToLong(ranges.get(i).from());
+            rangeTo[i] = Addresses.ipv4ToLong(ranges.get(i).to());
         }
         for (InetAddress a : reservedAddresses) {
             PoolAllocator p = poolOf(a);
@@ -119,7 +134,9 @@ public final class LeaseTable {
             if (other != null && !other.clientKey().equals(lease.clientKey())) {
                 byClient.remove(other.clientKey(), other);
             }
-            byAddress.put(lease.address(), lease);
+            if (byAddress.put(lease.address(), lease) == null) {
+                count(lease.address(), 1);
+            }
             if (lease.expires().isBefore(nothingEndsBefore)) {
                 nothingEndsBefore = lease.expires();
             }
@@ -151,6 +168,7 @@ public final class LeaseTable {
 
     private void release(InetAddress address, Lease holder) {
         if (byAddress.remove(address, holder)) {
+            count(address, -1);
             PoolAllocator p = poolOf(address);
             if (p != null && !reserved.contains(address)) {
                 try {
@@ -199,6 +217,25 @@ public final class LeaseTable {
             }
         }
         return out;
+    }
+
+    private void count(InetAddress address, int delta) {
+        long a = Addresses.ipv4ToLong(address);
+        for (int i = 0; i < held.length; i++) {
+            if (a >= rangeFrom[i] && a <= rangeTo[i]) {
+                held[i] += delta;
+                return;
+            }
+        }
+    }
+
+    /** The ranges' fill as it is now, as an immutable value for other threads. */
+    public PoolSnapshot poolSnapshot() {
+        List<Integer> counts = new ArrayList<>(held.length);
+        for (int h : held) {
+            counts.add(h);
+        }
+        return new PoolSnapshot(ranges, counts, nothingEndsBefore);
     }
 
     public int freeAddresses(Cidr network) {

@@ -43,6 +43,12 @@ public final class LeaseJournal implements LeaseStore, AutoCloseable {
     /** Guards the channel: the writer appends and compacts while {@link #compact} reads its size from the table's thread. */
     private final Object fileLock = new Object();
     private FileChannel channel;
+    /**
+     * Bytes in the file as of the last completed write: {@link #compact}'s mark, read without the file lock,
+     * which a running fdatasync holds (the caller is the DHCP event loop, which must not wait for the disk).
+     * Lines of a write still in progress lie past it and are carried over like any later line.
+     */
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private sealed interface Work permits Append, Compact, Stop {
@@ -65,6 +71,11 @@ public final class LeaseJournal implements LeaseStore, AutoCloseable {
         this.file = file;
         this.loaded = loaded;
         this.channel = channel;
+        try {
+            this.written.set(channel.position());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.writer = new Thread(this::run, "dhcp-lease-journal");
         this.writer.setDaemon(true);
     }
@@ -166,15 +177,7 @@ public final class LeaseJournal implements LeaseStore, AutoCloseable {
             done.completeExceptionally(new IOException("lease journal is closed"));
             return done;
         }
-        long mark;
-        try {
-            synchronized (fileLock) {
-                mark = channel.size();
-            }
-        } catch (IOException e) {
-            done.completeExceptionally(e);
-            return done;
-        }
+        long mark = written.get();
         queue.add(new Compact(List.copyOf(live), mark, done));
         return done;
     }
@@ -301,6 +304,7 @@ public final class LeaseJournal implements LeaseStore, AutoCloseable {
             }
             // fdatasync: the data and the file length, which is all a reader needs.
             channel.force(false);
+            written.set(channel.position());
         }
         fsyncs.incrementAndGet();
         lines.addAndGet(leases.size());
@@ -335,6 +339,7 @@ public final class LeaseJournal implements LeaseStore, AutoCloseable {
                     FileChannel old = channel;
                     channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     channel.position(channel.size());
+                    written.set(channel.position());
                     old.close();
                 }
             }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.sparetire.dhcp.DhcpService;
 import org.sparetire.dhcp.codec.DhcpCodec;
 import org.sparetire.dhcp.codec.DhcpMessage;
 import org.sparetire.dhcp.codec.MessageType;
+import org.sparetire.dhcp.lease.LeaseState;
 import org.sparetire.dhcp.store.LeaseJournal;
 import org.sparetire.dhcp.support.Configs;
 import org.sparetire.dhcp.support.Requests;
@@ -109,10 +111,21 @@ class DhcpServiceIT {
             assertThat(e.mac()).isEqualTo("52:54:00:00:00:01");
             assertThat(service.health().detail()).contains("acks=1");
 
-            // The dashboard's release: journalled and announced like a client's DHCPRELEASE.
-            assertThat(service.release("52:54:00:00:00:02")).isFalse();
-            assertThat(service.release("52:54:00:00:00:01")).isTrue();
-            assertThat(service.leases()).noneSatisfy(l -> assertThat(l.state().holdsAddress()).isTrue());
+            // The published snapshot counts the lease before its ACK left.
+            assertThat(service.pools().get(5, TimeUnit.SECONDS).held()).containsExactly(1);
+
+            // The dashboard's release: journalled and announced like a client's DHCPRELEASE. A MAC without
+            // a lease is a plain "no" (an error would fail the future instead).
+            assertThat(service.release("52:54:00:00:00:02").get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(service.release("52:54:00:00:00:01").get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.leases().get(5, TimeUnit.SECONDS)).singleElement().satisfies(l -> {
+                assertThat(l.mac()).isEqualTo("52:54:00:00:00:01");
+                assertThat(l.address().getHostAddress()).isEqualTo("127.1.0.5");
+                assertThat(l.state()).isEqualTo(LeaseState.RELEASED);
+            });
+            assertThat(LeaseJournal.read(dir.resolve("leases")).leases()).singleElement()
+                    .satisfies(l -> assertThat(l.state()).isEqualTo(LeaseState.RELEASED));
+            assertThat(service.pools().get(5, TimeUnit.SECONDS).held()).containsExactly(0);
             events.await(LeaseEvent.class, x -> x.kind() == LeaseEventKind.RELEASED, Duration.ofSeconds(5));
         }
     }
@@ -126,7 +139,8 @@ class DhcpServiceIT {
 
         service.reconfigure(Configs.load(yaml("2h")));
         assertThat(service.health().port("udp", "dhcp")).as("same socket, not rebound").isEqualTo(port);
-        assertThat(service.leases()).anySatisfy(l -> assertThat(l.mac()).isEqualTo("52:54:00:00:00:02"));
+        assertThat(service.leases().get(5, TimeUnit.SECONDS))
+                .anySatisfy(l -> assertThat(l.mac()).isEqualTo("52:54:00:00:00:02"));
         DhcpMessage ack = renew(port, "52:54:00:00:00:02");
         assertThat(ack.option(51).orElseThrow().hex()).isEqualTo("00001c20"); // the new lease time
 
@@ -221,7 +235,7 @@ class DhcpServiceIT {
         service.stop(Duration.ofSeconds(1));
         service = new DhcpService(Configs.load(yaml("10m")), context);
         service.start();
-        assertThat(service.leases()).singleElement().satisfies(l -> {
+        assertThat(service.leases().get(5, TimeUnit.SECONDS)).singleElement().satisfies(l -> {
             assertThat(l.mac()).isEqualTo("52:54:00:00:01:01");
             assertThat(l.address().getHostAddress()).isEqualTo("127.1.0.5");
         });

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -36,8 +37,9 @@ import org.sparetire.web.store.TimelineEntry;
 import org.sparetire.web.store.TransferView;
 
 /**
- * Every page and API route: a request in, a response out (possibly later, for a reload), no Netty.
- * The routes are listed in docs/api.md.
+ * Every page and API route: a request in, a response out (possibly later), no Netty. A route that needs
+ * another service's figures (pools, a release, a reload) composes that service's future and finishes on
+ * the caller's executor; nothing here waits. The routes are listed in docs/api.md.
  */
 public final class WebApi {
     private static final Logger log = LoggerFactory.getLogger(WebApi.class);
@@ -46,6 +48,8 @@ public final class WebApi {
             "devices", "config");
     /** A reload that takes longer than this is reported as still running rather than holding the request. */
     private static final long RELOAD_WAIT_SECONDS = 30;
+    /** A service that has not answered a question about its state by then is reported as not answering. */
+    private static final long SERVICE_WAIT_SECONDS = 5;
 
     private final Dashboard dashboard;
     private final Supplier<ApplianceControl> control;
@@ -72,9 +76,13 @@ public final class WebApi {
         config = newConfig;
     }
 
-    public CompletableFuture<WebResponse> handle(WebRequest r) {
+    /**
+     * @param executor where work continues once another service's future completes (the connection's own
+     *                 event loop), so that work never runs on the other service's thread
+     */
+    public CompletableFuture<WebResponse> handle(WebRequest r, Executor executor) {
         try {
-            return route(r).thenApply(WebApi::secure);
+            return route(r, executor).thenApply(WebApi::secure);
         } catch (RuntimeException e) {
             log.warn("web: {} {} from {} failed: {}", r.method(), r.path(), r.remote(), e.toString());
             return CompletableFuture.completedFuture(secure(WebResponse.error(500, "internal error: " + e)));
@@ -95,7 +103,22 @@ public final class WebApi {
         return CompletableFuture.completedFuture(r);
     }
 
-    private CompletableFuture<WebResponse> route(WebRequest r) {
+    /** Another service's answer, continued on our executor; one that does not come is an error, not a wait. */
+    private static <T> CompletableFuture<WebResponse> after(CompletableFuture<T> asked, Executor executor,
+                                                            java.util.function.Function<T, WebResponse> then) {
+        return asked.orTimeout(SERVICE_WAIT_SECONDS, TimeUnit.SECONDS).handleAsync((value, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                String why = cause instanceof java.util.concurrent.TimeoutException ? "no answer within "
+                        + SERVICE_WAIT_SECONDS + " s" : String.valueOf(cause.getMessage());
+                return WebResponse.error(503, "not available now: " + why);
+            }
+            return then.apply(value);
+        }, executor);
+    }
+
+    private CompletableFuture<WebResponse> route(WebRequest r, Executor executor) {
         List<String> seg = r.pathSegments();
         String first = seg.get(0);
         boolean get = r.method().equals("GET") || r.method().equals("HEAD");
@@ -137,8 +160,11 @@ public final class WebApi {
         }
 
         if (first.equals("metrics") && seg.size() == 1) {
-            return done(get ? WebResponse.bytes(200, ApplianceMetrics.CONTENT_TYPE, metrics.scrape())
-                    : methodNotAllowed("GET"));
+            if (!get) {
+                return done(methodNotAllowed("GET"));
+            }
+            return after(control.get().pools(), executor,
+                    pools -> WebResponse.bytes(200, ApplianceMetrics.CONTENT_TYPE, metrics.scrape(pools)));
         }
         if (!first.equals("api") || seg.size() < 2) {
             return done(WebResponse.error(404, "no such page: " + r.path()));
@@ -146,14 +172,16 @@ public final class WebApi {
         String what = seg.get(1);
         switch (what) {
             case "overview":
-                return done(get ? overview(now) : methodNotAllowed("GET"));
+                return get ? after(control.get().pools(), executor, pools -> overview(now, pools))
+                        : done(methodNotAllowed("GET"));
             case "transfers":
                 return done(get ? transfers(r) : methodNotAllowed("GET"));
             case "leases":
                 if (seg.size() == 4 && seg.get(3).equals("release")) {
-                    return done(post ? release(seg.get(2), r) : methodNotAllowed("POST"));
+                    return post ? release(seg.get(2), r, executor) : done(methodNotAllowed("POST"));
                 }
-                return done(get && seg.size() == 2 ? leases(r, now) : methodNotAllowed("GET"));
+                return get && seg.size() == 2 ? after(control.get().pools(), executor, pools -> leases(r, now, pools))
+                        : done(methodNotAllowed("GET"));
             case "syslog":
                 return done(get ? syslog(r) : methodNotAllowed("GET"));
             case "devices":
@@ -236,7 +264,7 @@ public final class WebApi {
 
     // ---- pages -------------------------------------------------------------------------------------
 
-    private WebResponse overview(Instant now) {
+    private WebResponse overview(Instant now, List<ApplianceControl.PoolUsage> pools) {
         ApplianceControl c = control.get();
         JsonWriter w = new JsonWriter().beginObject().field("now", Views.time(now));
         w.name("services").beginArray();
@@ -261,7 +289,7 @@ public final class WebApi {
         dashboard.leaseStates().forEach((k, v) -> w.field(Views.lower(k), v));
         w.endObject();
         w.name("pools").beginArray();
-        c.pools().forEach(p -> Views.pool(w, p));
+        pools.forEach(p -> Views.pool(w, p));
         w.endArray();
         w.name("warnings").beginArray();
         for (ServiceWarning warning : dashboard.warnings(50)) {
@@ -310,7 +338,7 @@ public final class WebApi {
         return DeviceKeys.address(key).map(a -> a.equals(address)).orElse(false);
     }
 
-    private WebResponse leases(WebRequest r, Instant now) {
+    private WebResponse leases(WebRequest r, Instant now, List<ApplianceControl.PoolUsage> pools) {
         String state = r.param("state", "").toLowerCase(Locale.ROOT);
         JsonWriter w = new JsonWriter().beginObject();
         w.name("leases").beginArray();
@@ -321,25 +349,26 @@ public final class WebApi {
         }
         w.endArray();
         w.name("pools").beginArray();
-        control.get().pools().forEach(p -> Views.pool(w, p));
+        pools.forEach(p -> Views.pool(w, p));
         w.endArray();
         return WebResponse.json(w.endObject().toString());
     }
 
-    private WebResponse release(String macText, WebRequest r) {
+    private CompletableFuture<WebResponse> release(String macText, WebRequest r, Executor executor) {
         if (!DeviceKeys.isMac(macText)) {
-            return WebResponse.error(400, "not a MAC address: " + macText);
+            return done(WebResponse.error(400, "not a MAC address: " + macText));
         }
         String mac = DeviceKeys.normaliseMac(macText);
-        ApplianceControl.LeaseRelease result = control.get().releaseLease(mac);
-        log.info("web: release lease mac={} from {}: {}", mac, r.remote(), result);
-        String body = new JsonWriter().beginObject().field("mac", mac).field("result", Views.lower(result))
-                .endObject().toString();
-        return switch (result) {
-            case RELEASED -> WebResponse.json(body);
-            case NOT_FOUND -> WebResponse.json(404, body);
-            default -> WebResponse.json(501, body);
-        };
+        return after(control.get().releaseLease(mac), executor, result -> {
+            log.info("web: release lease mac={} from {}: {}", mac, r.remote(), result);
+            String body = new JsonWriter().beginObject().field("mac", mac).field("result", Views.lower(result))
+                    .endObject().toString();
+            return switch (result) {
+                case RELEASED -> WebResponse.json(body);
+                case NOT_FOUND -> WebResponse.json(404, body);
+                default -> WebResponse.json(501, body);
+            };
+        });
     }
 
     private WebResponse syslog(WebRequest r) {

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,7 +29,8 @@ import org.sparetire.web.store.SyslogLine;
  * The Prometheus view of the appliance, built with the Prometheus Java client (no hand-written
  * exposition). Counters follow the event stream; gauges are read from the dashboard and the appliance
  * at scrape time, so they are never stale. One registry per instance, never the global default, so two
- * dashboards in one JVM (tests) do not share series.
+ * dashboards in one JVM (tests) do not share series. Pool figures come from another service, so the
+ * caller fetches them first (asynchronously) and hands them to {@link #scrape(List)}.
  */
 public final class ApplianceMetrics {
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
@@ -46,6 +48,8 @@ public final class ApplianceMetrics {
     private final Counter sseDropped;
     private final Counter httpDownloads;
     private final Counter httpBytes;
+    /** The pools of the scrape running on this thread; the gauges' callbacks run inside {@link #scrape(List)}. */
+    private final ThreadLocal<List<ApplianceControl.PoolUsage>> scrapePools = ThreadLocal.withInitial(List::of);
 
     public ApplianceMetrics(Dashboard dashboard, Supplier<ApplianceControl> control) {
         transfers = Counter.builder().name("sparetire_tftp_transfers_total")
@@ -80,10 +84,10 @@ public final class ApplianceMetrics {
                         (state, n) -> cb.call(n, state.name().toLowerCase(Locale.ROOT)))).register(registry);
         GaugeWithCallback.builder().name("sparetire_dhcp_pool_utilisation_ratio")
                 .help("Share of each address pool offered or leased (0..1)").labelNames("pool")
-                .callback(cb -> control.get().pools().forEach(p -> cb.call(p.utilisation(), p.name())))
+                .callback(cb -> scrapePools.get().forEach(p -> cb.call(p.utilisation(), p.name())))
                 .register(registry);
         GaugeWithCallback.builder().name("sparetire_dhcp_pool_addresses")
-                .help("Addresses in each pool").labelNames("pool").callback(cb -> control.get().pools()
+                .help("Addresses in each pool").labelNames("pool").callback(cb -> scrapePools.get()
                         .forEach(p -> cb.call(p.size(), p.name()))).register(registry);
         CounterWithCallback.builder().name("sparetire_syslog_messages_dropped_total")
                 .help("Syslog messages the collector dropped (absent when it does not count them)")
@@ -137,13 +141,16 @@ public final class ApplianceMetrics {
         sseDropped.inc();
     }
 
-    /** The Prometheus text exposition format (version 0.0.4). */
-    public byte[] scrape() {
+    /** The Prometheus text exposition format (version 0.0.4), with these pools' figures. */
+    public byte[] scrape(List<ApplianceControl.PoolUsage> pools) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        scrapePools.set(pools);
         try {
             writer.write(out, registry.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            scrapePools.remove();
         }
         return out.toByteArray();
     }

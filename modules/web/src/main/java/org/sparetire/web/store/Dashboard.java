@@ -13,7 +13,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.sparetire.core.event.Event;
@@ -32,14 +38,19 @@ import org.sparetire.web.WebConfig;
 /**
  * Everything the dashboard knows, built only from the core events: live and recent transfers, the
  * latest lease per MAC, the syslog tail, service warnings and the per-device timelines. Every part is
- * bounded by {@link WebConfig.History}. Events arrive on the services' event-loop threads, so each
- * call takes one short lock and never blocks; views handed out are immutable copies.
+ * bounded by {@link WebConfig.History}; views handed out are immutable copies.
+ *
+ * <p>Events arrive on the services' event-loop threads, which must never wait for a page view: {@link
+ * #offer} only queues them (no lock), and the web's own thread applies the queue. Every query applies
+ * what is queued first, so an answer reflects every event published before it was asked.
  */
 public final class Dashboard {
     /** A transfer that sent no progress for this long lost its finish event (service stopped): drop it. */
     static final Duration STALE_TRANSFER = Duration.ofMinutes(10);
     /** Live transfers tracked at most; TFTP servers rarely run more than a few hundred at once. */
     static final int MAX_ACTIVE = 2048;
+    /** Events queued and not yet applied at most; past it, syslog lines and progress reports are skipped. */
+    static final int MAX_QUEUED = 100_000;
 
     private final Clock clock;
     private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
@@ -56,6 +67,13 @@ public final class Dashboard {
     private final Counters counters = new Counters();
     private WebConfig.History limits;
     private long seq;
+
+    private final ConcurrentLinkedQueue<Event> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean applyScheduled = new AtomicBoolean();
+    private final LongAdder skipped = new LongAdder();
+    /** Where queued events are applied; until the web's loop is given, on the publisher's thread. */
+    private volatile Executor applier = Runnable::run;
 
     public Dashboard(WebConfig.History limits, Clock clock) {
         this.clock = clock;
@@ -76,6 +94,47 @@ public final class Dashboard {
                          long retransmits, long leaseEvents, long syslogReceived, long activeTransfers) {
     }
 
+    /** Applies offered events on this executor from now on (the web's own event loop). */
+    public void applyOn(Executor executor) {
+        applier = executor;
+    }
+
+    /**
+     * Takes an event from any thread without waiting: it is queued and applied on the web's loop. A flood
+     * that outruns the loop by {@link #MAX_QUEUED} costs syslog lines and progress reports, never lease,
+     * transfer or service events.
+     */
+    public void offer(Event event) {
+        if (queued.incrementAndGet() > MAX_QUEUED && (event instanceof SyslogReceived || event instanceof TransferProgress)) {
+            queued.decrementAndGet();
+            skipped.increment();
+            return;
+        }
+        inbox.add(event);
+        if (applyScheduled.compareAndSet(false, true)) {
+            try {
+                applier.execute(this::applyQueued);
+            } catch (RejectedExecutionException e) {
+                applyScheduled.set(false); // shutting down: the next query applies the queue
+            }
+        }
+    }
+
+    private void applyQueued() {
+        applyScheduled.set(false);
+        synchronized (this) {
+            applyQueuedLocked();
+        }
+    }
+
+    private void applyQueuedLocked() {
+        Event e;
+        while ((e = inbox.poll()) != null) {
+            queued.decrementAndGet();
+            accept(e);
+        }
+    }
+
     public void addListener(Consumer<Update> listener) {
         listeners.add(listener);
     }
@@ -86,6 +145,7 @@ public final class Dashboard {
 
     /** New limits apply at once; shrinking forgets the oldest history. */
     public synchronized void resize(WebConfig.History newLimits) {
+        applyQueuedLocked();
         limits = newLimits;
         finished.resize(newLimits.transfers());
         syslog.resize(newLimits.syslog());
@@ -95,6 +155,7 @@ public final class Dashboard {
     }
 
     public synchronized WebConfig.History limits() {
+        applyQueuedLocked();
         return limits;
     }
 
@@ -303,6 +364,7 @@ public final class Dashboard {
     public void restore(List<LeaseEvent> current) {
         List<Update> updates = new ArrayList<>();
         synchronized (this) {
+            applyQueuedLocked();
             for (LeaseEvent e : current) {
                 if (e.mac() == null || e.address() == null) {
                     continue;
@@ -378,28 +440,33 @@ public final class Dashboard {
 
     /** Live transfers, oldest first; ones silent for {@link #STALE_TRANSFER} are dropped. */
     public synchronized List<TransferView> activeTransfers() {
+        applyQueuedLocked();
         Instant now = clock.now();
         active.values().removeIf(v -> Duration.between(v.updatedAt(), now).compareTo(STALE_TRANSFER) > 0);
         return List.copyOf(active.values());
     }
 
     public synchronized List<TransferView> recentTransfers(Predicate<? super TransferView> filter, int limit) {
+        applyQueuedLocked();
         return finished.newest(filter, limit);
     }
 
     /** Leases, most recently changed first. */
     public synchronized List<LeaseView> leases() {
+        applyQueuedLocked();
         List<LeaseView> out = new ArrayList<>(leases.values());
         out.sort((a, b) -> b.updatedAt().compareTo(a.updatedAt()));
         return out;
     }
 
     public synchronized Optional<LeaseView> lease(String mac) {
+        applyQueuedLocked();
         return Optional.ofNullable(leases.get(mac));
     }
 
     /** Lease counts by state at the clock's now, for metrics and the overview. */
     public synchronized Map<LeaseView.LeaseState, Long> leaseStates() {
+        applyQueuedLocked();
         Instant now = clock.now();
         Map<LeaseView.LeaseState, Long> m = new EnumMap<>(LeaseView.LeaseState.class);
         for (LeaseView.LeaseState s : LeaseView.LeaseState.values()) {
@@ -411,19 +478,23 @@ public final class Dashboard {
 
     /** Syslog lines newest first; {@code afterSeq} lets a live view fetch only what it has not seen. */
     public synchronized List<SyslogLine> syslog(Predicate<? super SyslogLine> filter, long afterSeq, int limit) {
+        applyQueuedLocked();
         return syslog.newest(l -> l.seq() > afterSeq && filter.test(l), limit);
     }
 
     public synchronized List<ServiceWarning> warnings(int limit) {
+        applyQueuedLocked();
         return warnings.newest(w -> true, limit);
     }
 
     public synchronized Map<String, ServiceStateChanged> serviceStates() {
+        applyQueuedLocked();
         return Map.copyOf(serviceStates);
     }
 
     /** A device's story: by MAC, its own entries; by address, every entry that involved the address. */
     public synchronized List<TimelineEntry> timeline(String key) {
+        applyQueuedLocked();
         String k = key.trim().toLowerCase(Locale.ROOT);
         if (DeviceKeys.isMac(k)) {
             return timeline.ofDevice(DeviceKeys.normaliseMac(k));
@@ -433,15 +504,18 @@ public final class Dashboard {
     }
 
     public synchronized List<DeviceSummary> devices() {
+        applyQueuedLocked();
         return timeline.summaries();
     }
 
     /** The MAC that holds the address now, to link an address to its device. */
     public synchronized Optional<String> holderNow(InetAddress address) {
+        applyQueuedLocked();
         return addresses.holderAt(address, clock.now());
     }
 
     public synchronized Totals totals() {
+        applyQueuedLocked();
         return new Totals(new EnumMap<>(counters.byOutcome),
                 counters.bytesSent, counters.bytesReceived, counters.retransmits, counters.leaseEvents,
                 counters.syslogReceived, active.size());
@@ -449,12 +523,16 @@ public final class Dashboard {
 
     /** Entries held per store, for the overview ("history: 312/5000 syslog lines"). */
     public synchronized Map<String, String> historyUse() {
+        applyQueuedLocked();
         Map<String, String> m = new LinkedHashMap<>();
         m.put("transfers", finished.size() + "/" + finished.capacity());
         m.put("syslog", syslog.size() + "/" + syslog.capacity());
         m.put("leases", leases.size() + "/" + limits.leases());
         m.put("devices", timeline.deviceCount() + "/" + limits.devices());
         m.put("warnings", warnings.size() + "/" + warnings.capacity());
+        if (skipped.sum() > 0) {
+            m.put("skipped", skipped.sum() + " syslog lines and progress reports (events queued faster than shown)");
+        }
         return m;
     }
 

@@ -61,7 +61,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebRequest request = new WebRequest(msg.method().name(), uri.path(), query, headers,
                 msg.content().toString(StandardCharsets.UTF_8), (InetSocketAddress) ctx.channel().remoteAddress());
         inFlight.incrementAndGet();
-        api.handle(request).whenComplete((response, failure) -> {
+        api.handle(request, ctx.executor()).whenComplete((response, failure) -> {
             WebResponse r = failure != null ? WebResponse.error(500, "internal error") : response;
             Runnable reply = () -> {
                 try {

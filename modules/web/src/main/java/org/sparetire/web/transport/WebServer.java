@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -31,7 +32,9 @@ import org.sparetire.web.metrics.ApplianceMetrics;
 import org.sparetire.web.store.Dashboard;
 
 /**
- * The dashboard's HTTP listener on the shared event loops. Rebinding opens the new listener before the
+ * The dashboard's HTTP listener, on one event loop of its own: the services' loops never run a page
+ * view, and a page view never queues behind a DHCP or TFTP burst. One thread also applies the
+ * dashboard's queued events, so they are applied in order. Rebinding opens the new listener before the
  * old one closes, and closing a listener leaves its open connections (and live streams) alone, so a
  * reload that moves the port drops nothing in flight.
  */
@@ -47,23 +50,30 @@ public final class WebServer {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final NetRuntime net;
+    private final EventLoopGroup group;
     private final LiveFeed feed;
     private final WebApi api;
     private final ChannelGroup connections = new DefaultChannelGroup("sparetire-web", GlobalEventExecutor.INSTANCE);
     private final Dashboard dashboard;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile int maxClients;
-    private Channel listener;
+    private volatile Channel listener;
     private ScheduledFuture<?> pinger;
     private ScheduledFuture<?> flusher;
 
     public WebServer(NetRuntime net, WebApi api, Dashboard dashboard, ApplianceMetrics metrics, Clock clock,
                      int maxClients) {
         this.net = net;
+        this.group = net.newGroup("sparetire-web", 1);
         this.api = api;
         this.dashboard = dashboard;
         this.maxClients = maxClients;
         this.feed = new LiveFeed(clock, metrics);
+    }
+
+    /** The web's own event loop: dashboard events are applied there, and answers continue there. */
+    public java.util.concurrent.Executor executor() {
+        return group.next();
     }
 
     public void setMaxClients(int maxClients) {
@@ -75,7 +85,7 @@ public final class WebServer {
         Channel bound;
         try {
             bound = new ServerBootstrap()
-                    .group(net.group())
+                    .group(group)
                     .channel(net.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 256 * 1024))
@@ -104,9 +114,9 @@ public final class WebServer {
             old.close();
         } else {
             dashboard.addListener(feed);
-            pinger = net.group().next().scheduleAtFixedRate(feed::ping, PING_EVERY.toMillis(), PING_EVERY.toMillis(),
+            pinger = group.next().scheduleAtFixedRate(feed::ping, PING_EVERY.toMillis(), PING_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
-            flusher = net.group().next().scheduleAtFixedRate(feed::flush, LiveFeed.FLUSH_MILLIS, LiveFeed.FLUSH_MILLIS,
+            flusher = group.next().scheduleAtFixedRate(feed::flush, LiveFeed.FLUSH_MILLIS, LiveFeed.FLUSH_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
         InetSocketAddress local = (InetSocketAddress) bound.localAddress();
@@ -114,8 +124,9 @@ public final class WebServer {
         return local;
     }
 
-    public synchronized InetSocketAddress localAddress() {
-        return listener == null ? null : (InetSocketAddress) listener.localAddress();
+    public InetSocketAddress localAddress() {
+        Channel l = listener;
+        return l == null ? null : (InetSocketAddress) l.localAddress();
     }
 
     public int openConnections() {
@@ -154,6 +165,7 @@ public final class WebServer {
             }
         }
         connections.close().awaitUninterruptibly(2000);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** Requests received and not yet answered (a reload waits for the lifecycle thread). */

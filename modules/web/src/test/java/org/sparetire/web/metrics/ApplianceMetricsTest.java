@@ -20,7 +20,10 @@ class ApplianceMetricsTest {
     private final ManualClock clock = new ManualClock();
     private final Dashboard dashboard = new Dashboard(WebConfig.History.DEFAULTS, clock);
 
+    private ApplianceControl control;
+
     private ApplianceMetrics metrics(ApplianceControl control) {
+        this.control = control;
         return new ApplianceMetrics(dashboard, () -> control);
     }
 
@@ -29,8 +32,8 @@ class ApplianceMetricsTest {
         m.accept(e);
     }
 
-    private static String text(ApplianceMetrics m) {
-        return new String(m.scrape(), StandardCharsets.UTF_8);
+    private String text(ApplianceMetrics m) {
+        return new String(m.scrape(control.pools().join()), StandardCharsets.UTF_8);
     }
 
     @Test

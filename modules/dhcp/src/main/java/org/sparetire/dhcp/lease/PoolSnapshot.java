@@ -1,0 +1,28 @@
+package org.sparetire.dhcp.lease;
+
+import java.time.Instant;
+import java.util.List;
+import org.sparetire.dhcp.DhcpConfig.Range;
+
+/**
+ * How full each configured range is, as the lease table stood at the end of one change: immutable, so
+ * any thread may read it while the table goes on changing on the DHCP event loop.
+ *
+ * @param ranges            every range of every subnet, in configuration order
+ * @param held              addresses in each range that a lease holds (offered, bound or quarantined)
+ * @param nothingEndsBefore no counted lease ends before this; from then on the counts may include a lease
+ *                          that has run out, until the table is swept
+ */
+public record PoolSnapshot(List<Range> ranges, List<Integer> held, Instant nothingEndsBefore) {
+    public static final PoolSnapshot EMPTY = new PoolSnapshot(List.of(), List.of(), Instant.MAX);
+
+    public PoolSnapshot {
+        ranges = List.copyOf(ranges);
+        held = List.copyOf(held);
+    }
+
+    /** True when every count is exact at {@code now}: no counted lease can have run out yet. */
+    public boolean exactAt(Instant now) {
+        return now.isBefore(nothingEndsBefore);
+    }
+}
