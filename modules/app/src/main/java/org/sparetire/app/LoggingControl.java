@@ -2,8 +2,10 @@ package org.sparetire.app;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.sparetire.core.config.CoreSettings;
 import org.sparetire.core.config.LogLevel;
 
-/** Applies the config's logging section to logback: level, and an optional file beside the console. */
+/**
+ * Applies the config's logging section to logback: level, and an optional file beside the console. Both
+ * outputs sit behind an {@link AsyncAppender} (logback.xml), so an event loop that logs never waits for
+ * the console or the disk.
+ */
 public final class LoggingControl {
     private static final String FILE_APPENDER = "FILE";
 
@@ -27,8 +33,31 @@ public final class LoggingControl {
         context.getLogger("org.sparetire").setLevel(Level.toLevel(level.name()));
         root.setLevel(level.compareTo(LogLevel.INFO) < 0 ? Level.INFO : Level.toLevel(level.name()));
 
-        root.detachAppender(FILE_APPENDER);
-        settings.logFile().ifPresent(path -> root.addAppender(fileAppender(context, path)));
+        ch.qos.logback.core.Appender<ILoggingEvent> previous = root.getAppender(FILE_APPENDER);
+        if (previous != null) {
+            root.detachAppender(previous);
+            previous.stop();
+        }
+        settings.logFile().ifPresent(path -> root.addAppender(queued(context, fileAppender(context, path))));
+    }
+
+    /** Writes out what the log queues hold and closes the outputs; the last thing before the JVM exits. */
+    public static void flush() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
+    private static AsyncAppender queued(LoggerContext context, ch.qos.logback.core.Appender<ILoggingEvent> out) {
+        AsyncAppender async = new AsyncAppender();
+        async.setName(FILE_APPENDER);
+        async.setContext(context);
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.addAppender(out);
+        async.start();
+        return async;
     }
 
     /**
@@ -39,8 +68,11 @@ public final class LoggingControl {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> console =
-                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.Appender<ILoggingEvent> console = root.getAppender("CONSOLE");
+        if (console == null && root.getAppender("ASYNC") instanceof AsyncAppender async) {
+            console = async.getAppender("CONSOLE");
+        }
         if (console == null) {
             return;
         }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        LoggingControl.flush();
+        System.exit(code);
     }
 
     public static CommandLine commandLine() {

@@ -134,6 +134,8 @@ public final class ServeCommand implements Callable<Integer> {
         Signals.onTerminate(stopRequested::countDown);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.run();
+            // The JVM halts once the hooks return: what the log queue holds is written out first.
+            LoggingControl.flush();
             stopRequested.countDown();
         }, "sparetire-shutdown"));
         stopRequested.await();
