@@ -13,13 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.sparetire.core.event.Event;
@@ -68,10 +65,8 @@ public final class Dashboard {
     private WebConfig.History limits;
     private long seq;
 
-    private final ConcurrentLinkedQueue<Event> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    private final EventInbox inbox = new EventInbox(MAX_QUEUED);
     private final AtomicBoolean applyScheduled = new AtomicBoolean();
-    private final LongAdder skipped = new LongAdder();
     /** Where queued events are applied; until the web's loop is given, on the publisher's thread. */
     private volatile Executor applier = Runnable::run;
 
@@ -105,12 +100,9 @@ public final class Dashboard {
      * transfer or service events.
      */
     public void offer(Event event) {
-        if (queued.incrementAndGet() > MAX_QUEUED && (event instanceof SyslogReceived || event instanceof TransferProgress)) {
-            queued.decrementAndGet();
-            skipped.increment();
+        if (!inbox.offer(event)) {
             return;
         }
-        inbox.add(event);
         if (applyScheduled.compareAndSet(false, true)) {
             try {
                 applier.execute(this::applyQueued);
@@ -128,11 +120,7 @@ public final class Dashboard {
     }
 
     private void applyQueuedLocked() {
-        Event e;
-        while ((e = inbox.poll()) != null) {
-            queued.decrementAndGet();
-            accept(e);
-        }
+        inbox.drainTo(this::accept);
     }
 
     public void addListener(Consumer<Update> listener) {
@@ -530,8 +518,8 @@ public final class Dashboard {
         m.put("leases", leases.size() + "/" + limits.leases());
         m.put("devices", timeline.deviceCount() + "/" + limits.devices());
         m.put("warnings", warnings.size() + "/" + warnings.capacity());
-        if (skipped.sum() > 0) {
-            m.put("skipped", skipped.sum() + " syslog lines and progress reports (events queued faster than shown)");
+        if (inbox.skipped() > 0) {
+            m.put("skipped", inbox.skipped() + " syslog lines and progress reports (events queued faster than shown)");
         }
         return m;
     }

@@ -15,6 +15,7 @@ import org.sparetire.core.event.EventBus;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.core.time.Clock;
+import org.sparetire.web.store.EventInbox;
 
 /**
  * Draws a {@link TerminalStatus} in place on a terminal, a few times a second, from its own daemon
@@ -28,13 +29,16 @@ public final class TerminalDisplay implements AutoCloseable {
     private static final String CLEAR_TO_END_OF_SCREEN = "\u001b[J";
 
     private final TerminalStatus status;
+    /** The publishers are the services' event loops: they only queue, the painter applies. */
+    private final EventInbox inbox;
     private final EventBus.Subscription subscription;
     private final ScheduledExecutorService painter;
     private final PrintStream out;
 
-    private TerminalDisplay(TerminalStatus status, EventBus.Subscription subscription, ScheduledExecutorService painter,
-                            PrintStream out) {
+    private TerminalDisplay(TerminalStatus status, EventInbox inbox, EventBus.Subscription subscription,
+                            ScheduledExecutorService painter, PrintStream out) {
         this.status = status;
+        this.inbox = inbox;
         this.subscription = subscription;
         this.painter = painter;
         this.out = out;
@@ -67,14 +71,16 @@ public final class TerminalDisplay implements AutoCloseable {
                                         Duration every, boolean unicode,
                                         Supplier<Map<String, ServiceHealth>> health, Supplier<List<String>> here) {
         TerminalStatus status = new TerminalStatus(ZoneId.systemDefault(), unicode);
-        EventBus.Subscription sub = bus.subscribeAll(status::accept);
+        EventInbox inbox = new EventInbox(100_000);
+        EventBus.Subscription sub = bus.subscribeAll(inbox::offer);
         ScheduledExecutorService painter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sparetire-terminal");
             t.setDaemon(true);
             return t;
         });
-        TerminalDisplay d = new TerminalDisplay(status, sub, painter, out);
+        TerminalDisplay d = new TerminalDisplay(status, inbox, sub, painter, out);
         painter.scheduleAtFixedRate(() -> {
+            d.applyQueued();
             try {
                 Map<String, ServiceState> states = new LinkedHashMap<>();
                 health.get().forEach((name, h) -> states.put(name, h.state()));
@@ -134,8 +140,16 @@ public final class TerminalDisplay implements AutoCloseable {
         return s.toString();
     }
 
+    /** The status with every event published so far applied. */
     public TerminalStatus status() {
+        applyQueued();
         return status;
+    }
+
+    private void applyQueued() {
+        synchronized (inbox) {
+            inbox.drainTo(status::accept);
+        }
     }
 
     @Override
