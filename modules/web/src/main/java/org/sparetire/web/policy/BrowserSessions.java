@@ -24,7 +24,11 @@ public final class BrowserSessions {
     public record Session(String id, String csrfToken, boolean authenticated, Instant lastUsed) {
     }
 
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * NIST SP 800-90A DRBG, seeded once here from the operating system (off the event loop); the default
+     * NativePRNG would read /dev/urandom on every call, which is file I/O on the web's event loop.
+     */
+    private final SecureRandom random = seeded();
     private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Session> eldest) {
@@ -67,6 +71,17 @@ public final class BrowserSessions {
 
     public synchronized int size() {
         return sessions.size();
+    }
+
+    private static SecureRandom seeded() {
+        SecureRandom r;
+        try {
+            r = SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            r = new SecureRandom();
+        }
+        r.nextBytes(new byte[1]); // instantiates and seeds now
+        return r;
     }
 
     private String randomId() {
