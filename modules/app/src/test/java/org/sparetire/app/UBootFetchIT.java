@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +24,14 @@ import org.sparetire.web.files.FetchCommands;
 /**
  * The U-Boot line the dashboard offers for a file, typed into a real U-Boot (QEMU's arm64 board, TCG) whose
  * NIC is a tap in a namespace where the appliance serves TFTP: U-Boot fetches the file, and its crc32 of the
- * bytes in memory is the file's.
+ * bytes in memory is the file's. Then, in the same VM, a bigger file the way boot scripts fetch kernels fast:
+ * 1468-byte blocks in windows of 16 (RFC 7440), again checked by U-Boot's crc32.
  */
 class UBootFetchIT {
     private static final Path JAR = Path.of("target/sparetire.jar").toAbsolutePath();
     private static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
     private static final Duration T = Duration.ofSeconds(10);
+    private static final Pattern WINDOWED = Pattern.compile("tftp read ok .*file=kernel\\.bin .*windowsize=16");
 
     @TempDir
     Path dir;
@@ -43,6 +46,11 @@ class UBootFetchIT {
         Files.write(root.resolve("fw.bin"), image);
         CRC32 crc = new CRC32();
         crc.update(image);
+        byte[] kernel = new byte[4 * 1024 * 1024 + 1000]; // not a whole number of blocks or windows
+        new Random(22).nextBytes(kernel);
+        Files.write(root.resolve("kernel.bin"), kernel);
+        CRC32 kernelCrc = new CRC32();
+        kernelCrc.update(kernel);
         Path config = Files.writeString(dir.resolve("sparetire.yaml"), """
                 web: {enabled: false}
                 syslog: {enabled: false}
@@ -75,6 +83,19 @@ class UBootFetchIT {
                     assertThat(screen).as(out + "\nserver:\n" + server.output())
                             .contains("Bytes transferred = " + image.length)
                             .contains("==> " + expected);
+
+                    console.type("setenv tftpblocksize 1468; setenv tftpwindowsize 16; "
+                            + "tftpboot ${loadaddr} kernel.bin; crc32 ${fileaddr} ${filesize}\n");
+                    String kernelExpected = String.format("%08x", kernelCrc.getValue());
+                    String windowed = console.await("==> " + kernelExpected, Duration.ofSeconds(120));
+                    assertThat(windowed).as(windowed + "\nserver:\n" + server.output())
+                            .contains("Bytes transferred = " + kernel.length)
+                            .contains("==> " + kernelExpected);
+                    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (!WINDOWED.matcher(server.output()).find() && System.nanoTime() - until < 0) {
+                        Thread.sleep(50); // the server logs the transfer when the last ACK arrives
+                    }
+                    assertThat(server.output()).as("the server's line for the windowed transfer").containsPattern(WINDOWED);
                 } finally {
                     vm.destroyForcibly();
                     vm.waitFor(10, TimeUnit.SECONDS);
