@@ -10,7 +10,7 @@ time and stopped by PID. Every client run has a time limit; every loop is bounde
   sudo scripts/bench/tftp/bench.py --servers sparetire,tftpd-hpa --rows '65464|concurrent'   (a quick subset)
   EXTRA_JVM_OPTIONS=-DreplyPollNanos=0 sudo scripts/bench/tftp/bench.py ...   (sparetire without reply polling)
 """
-import argparse, hashlib, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, hashlib, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 PEERS = "/tmp/sparetire-bench-peers"
@@ -89,6 +89,18 @@ def vm_hwm(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) // 1024
     return -1
+
+
+def cpu_seconds(pid):
+    """utime+stime of a process (all its threads) plus its reaped children's, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # stat(5) fields 14-17
+
+
+# Rows whose server CPU per block is reported too (a row of its own, median over the runs): lockstep at
+# U-Boot's default block size, and a window of 16 of them.
+CPU_ROWS = {"curl lockstep blksize 1468 (MB/s)": 1468, "atftp windowsize 16, blksize 1468 (MB/s)": 1468}
 
 
 def timed(cmd, limit=LIMIT):
@@ -303,16 +315,30 @@ def run_inside(args):
             # the compiled code never saw and that code is thrown away; and one 64 MiB file at 64 KiB is only
             # 1024 blocks, too few for the JIT to finish compiling it again, so with one warm-up download per
             # block size the 64 KiB row still measured the JVM's profiling tier rather than the server.
-            for b in sorted((b for b in LOCKSTEP_BLKSIZES if b != 1468), reverse=True) + [1468, 1468]:
-                for _ in range(warmup_downloads(b)):
+            warmups = [(b, warmup_downloads(b)) for b in sorted((b for b in LOCKSTEP_BLKSIZES if b != 1468),
+                                                                 reverse=True)] + [(1468, 2)]
+            if args.warmup_1468 is not None:  # rows at 1468 only: that many downloads at 1468
+                warmups = [(1468, args.warmup_1468)]
+            for b, n in warmups:
+                for _ in range(n):
                     timed([curl, "-sS", "--tftp-blksize", str(b), "-o", dst, s.url + "big.bin"])
         for title, measure, size, runs, windowed in plan:
             if not want(title):
                 continue
             times = {s.name: [] for s in servers}
+            cpus = {s.name: [] for s in servers}
             for _ in range(runs):
                 for s in servers:
+                    before = cpu_seconds(s.proc.pid)
                     times[s.name].append(measure(s))
+                    cpus[s.name].append(cpu_seconds(s.proc.pid) - before)
+            if title in CPU_ROWS:
+                blocks = -(-size // CPU_ROWS[title])
+                cpu_title = title.replace("(MB/s)", "server CPU per block (µs)")
+                for s in servers:
+                    # tftpd-hpa serves from a child it forks per transfer and reaps only when woken again.
+                    record(cpu_title, s.name, "n/a" if s.name == "tftpd-hpa" or None in times[s.name]
+                           else "%.1f" % (statistics.median(cpus[s.name]) * 1e6 / blocks))
             cells = []
             for s in servers:
                 t = times[s.name]
@@ -357,6 +383,8 @@ def run_inside(args):
         "The clients write their downloads to %s." % ("tmpfs (/dev/shm), so no disk writeback adds noise" if out_on_tmpfs else "the disk"),
         "MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the second",
         "transfer inside one JVM (start-up excluded). `(lockstep)`: the server ignores windowsize.",
+        "Server CPU per block: utime+stime of the server process from /proc/PID/stat over each download (the",
+        "JVM's compiler and GC threads included), median of the runs, divided by the blocks of the file.",
         "Servers: sparetire with `" + " ".join(JVM_FLAGS) + "`; tftpd-hpa `-B 65464`; atftpd `--maxthread 300`;",
         "dnsmasq `--tftp-max=300` (no upload support). Peer binaries from `apt-get download` (Debian packages).",
         "",
@@ -380,6 +408,8 @@ def main():
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--servers", help="comma-separated subset of sparetire,tftpd-hpa,atftpd,dnsmasq")
     ap.add_argument("--rows", help="regular expression: only rows whose title matches (time to ready and RSS always)")
+    ap.add_argument("--warmup-1468", type=int, help="warm up with this many downloads at blksize 1468 only "
+                    "(for a quick look at the 1468 rows; not with --write)")
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inside:
@@ -402,6 +432,10 @@ def main():
             cmd += ["--servers", args.servers]
         if args.rows:
             cmd += ["--rows", args.rows]
+        if args.warmup_1468 is not None:
+            if args.write:
+                sys.exit("--write records the whole table: not with --warmup-1468")
+            cmd += ["--warmup-1468", str(args.warmup_1468)]
         inner = subprocess.Popen(cmd)
         # Stopping this script stops the run inside the namespace the same way, so it can clean up.
         for sig in (signal.SIGTERM, signal.SIGINT):
