@@ -34,6 +34,7 @@ import org.sparetire.core.net.Addresses;
 import org.sparetire.tftp.http.Downloads;
 import org.sparetire.tftp.http.Validators;
 import org.sparetire.tftp.policy.Admission;
+import org.sparetire.tftp.session.Transfer;
 
 /**
  * One connection's requests: hands each to {@link Downloads} and writes what it decided. Thin: the only
@@ -74,7 +75,19 @@ final class DownloadHandler extends SimpleChannelInboundHandler<HttpObject> {
             simple(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "busy, try again later", keepAlive, "5");
             return;
         }
-        Downloads.Answer answer = Downloads.decide(r, s.policy());
+        Downloads.Answer answer;
+        try {
+            answer = Downloads.decide(r, s.policy());
+        } catch (RuntimeException e) {
+            // A bug, not a client's doing: the slot goes back and the client hears 500, the log says why.
+            if (get) {
+                s.admission().release(peer.getAddress());
+            }
+            HttpBootServer.log.warn("http-boot request failed: peer={} target={} {}", Addresses.format(peer),
+                    Transfer.sanitize(req.uri()), e.toString());
+            simple(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", false, null);
+            return;
+        }
         if (answer instanceof Downloads.Send send) {
             send(ctx, peer, r, send, get, keepAlive, s);
             return;
