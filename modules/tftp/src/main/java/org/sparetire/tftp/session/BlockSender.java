@@ -14,11 +14,23 @@ import org.sparetire.tftp.codec.TftpPacket;
  * only when sent, so files beyond 65535 blocks work: after 65535 the wire number wraps to 0 (what curl,
  * tftp-hpa and atftp expect) or to 1 by configuration.
  *
- * <p>Sorcerer's Apprentice (RFC 1123 section 4.2.3.1): a duplicate ACK never triggers a retransmission;
- * only the timer does, so a delayed duplicate cannot double the stream. With a window (RFC 7440), an ACK
- * for a block inside the window means the blocks after it were lost: sending resumes right after it.
+ * <p>Recovery. The retransmission timer follows the peer's measured round trip ({@link RoundTrip}), between
+ * a floor of 10 ms and the configured (or client-given) timeout, doubling on each expiry up to the
+ * configured schedule and staying doubled until a block sent only once is acknowledged (Karn); the transfer is given up when nothing progressed for as long as that schedule's
+ * retries take. A lockstep client that re-sends its last ACK because our block was lost gets the block
+ * again at once, but only under two conditions that keep out the Sorcerer's Apprentice (RFC 1123 section
+ * 4.2.3.1, where each duplicate ACK answered doubles the stream for good): the duplicate is one more than
+ * we sent that block (an answer to our own resend is expected, not news of a loss; atftpd's counting
+ * heuristic), and our last send of the outstanding block is older than the smoothed round trip and 5 ms
+ * (copies of one ACK arriving together are one answer). With a window (RFC 7440), an ACK for a block inside the
+ * window means the blocks after it were lost: sending resumes right after it.
  */
 public final class BlockSender extends Transfer {
+    /**
+     * Copies of one ACK arriving within this of each other (duplicated on the way, or sent for a block the
+     * link duplicated) are one answer, however short the round trip.
+     */
+    static final long ECHO_NANOS = 5_000_000L;
     private final long size;
     private final long totalBlocks;
     private TftpPacket opening;
@@ -26,6 +38,17 @@ public final class BlockSender extends Transfer {
     private long acked;
     /** Highest block sequence sent. */
     private long sent;
+    private final RoundTrip roundTrip;
+    /** Per block of the outstanding window, by sequence modulo its length: sends, and the last send's time. */
+    private final int[] sends;
+    private final long[] sentAt;
+    private int openingSends;
+    private long openingSentAt;
+    /** How often the block {@code acked} went out, and how many ACKs for it came back. */
+    private int ackedSends;
+    private int ackedAcks;
+    /** When the peer last acknowledged something new (or the transfer started). */
+    private long progressAt;
 
     /**
      * @param size    bytes to send; a final short (possibly empty) block marks the end (RFC 1350 section 6)
@@ -40,6 +63,10 @@ public final class BlockSender extends Transfer {
         this.size = size;
         this.totalBlocks = size / params.blksize() + 1;
         this.opening = opening;
+        this.roundTrip = new RoundTrip(params.intervalNanos(0));
+        int slots = (int) Math.min(params.windowsize(), totalBlocks);
+        this.sends = new int[slots];
+        this.sentAt = new long[slots];
     }
 
     public long size() {
@@ -66,24 +93,53 @@ public final class BlockSender extends Transfer {
     @Override
     public Step start(long now) {
         attempt = 0;
+        progressAt = now;
         armTimer(now);
         if (opening != null) {
+            openingSends = 1;
+            openingSentAt = now;
             return keepGoing(List.of(new Outgoing.Packet(opening)));
         }
-        return keepGoing(sendFrom(acked + 1));
+        return keepGoing(sendFrom(acked + 1, now));
     }
 
-    private List<Outgoing> sendFrom(long firstSeq) {
+    private List<Outgoing> sendFrom(long firstSeq, long now) {
         long last = Math.min(totalBlocks, acked + params.windowsize());
         List<Outgoing> out = new ArrayList<>((int) Math.max(0, last - firstSeq + 1));
         for (long seq = firstSeq; seq <= last; seq++) {
             out.add(block(seq));
+            int slot = slot(seq);
             if (seq <= sent) {
                 retransmits++; // a window rolled back to a gap resends blocks already sent once
+                sends[slot]++;
+            } else {
+                sends[slot] = 1;
             }
+            sentAt[slot] = now;
         }
         sent = Math.max(sent, last);
         return out;
+    }
+
+    private int slot(long seq) {
+        return (int) (seq % sends.length);
+    }
+
+    /** The transfer's current retransmission interval: the measured one, backed off, within the schedule. */
+    @Override
+    protected void armTimer(long now) {
+        long interval = params.intervalNanos(attempt);
+        long adaptive = roundTrip.timeout() << Math.min(attempt, 20);
+        deadline = Math.min(now + Math.min(interval, adaptive), progressAt + giveUpAfter());
+    }
+
+    /** As long as the configured schedule's retries take: 1+2+4+8+8+8 = 31 s by default. */
+    private long giveUpAfter() {
+        long total = 0;
+        for (int a = 0; a <= params.maxRetries(); a++) {
+            total += params.intervalNanos(a);
+        }
+        return total;
     }
 
     /**
@@ -116,23 +172,54 @@ public final class BlockSender extends Transfer {
                 return idle();
             }
             opening = null;
-            attempt = 0;
+            if (openingSends == 1) {
+                roundTrip.sample(now - openingSentAt);
+                attempt = 0;
+            }
+            ackedSends = openingSends;
+            ackedAcks = 1;
+            progressAt = now;
             armTimer(now);
-            return keepGoing(sendFrom(1));
+            return keepGoing(sendFrom(1, now));
         }
         long seq = matchSent(ack.block());
         if (seq < 0) {
-            return idle(); // duplicate or stale ACK: the timer, not the ACK, drives retransmission
+            if (ack.block() == wireBlock(acked, params.rolloverToOne())) {
+                return duplicate(now);
+            }
+            return idle(); // stale: an ACK from before the last one
         }
+        int slot = slot(seq);
+        if (sends[slot] == 1) {
+            roundTrip.sample(now - sentAt[slot]);
+            attempt = 0; // Karn: a backed-off timer stays backed off until a block sent once is answered
+        }
+        ackedSends = sends[slot];
+        ackedAcks = 1;
         acked = seq;
-        attempt = 0;
+        progressAt = now;
         if (acked == totalBlocks) {
             return finish(List.of(), Completion.COMPLETED);
         }
         armTimer(now);
         // seq == sent: the window was delivered, open the next one. seq < sent: the peer saw a gap after
         // seq (RFC 7440 section 4), so roll back and resend from seq + 1.
-        return keepGoing(sendFrom(seq + 1));
+        return keepGoing(sendFrom(seq + 1, now));
+    }
+
+    /**
+     * Another ACK for the last acknowledged block. It means the peer is still waiting for what came after
+     * (lost, or its ACK lost) only when it is one more than we sent that block, and only when the block it
+     * waits for left longer than a round trip ago; anything else is an echo and changes nothing.
+     */
+    private Step duplicate(long now) {
+        ackedAcks++;
+        if (ackedAcks <= ackedSends || sent <= acked || now - sentAt[slot(acked + 1)] < Math.max(roundTrip.smoothed(), ECHO_NANOS)) {
+            return idle();
+        }
+        ackedSends = ackedAcks; // this answer is spent: the next duplicate must be news again
+        armTimer(now);
+        return keepGoing(sendFrom(acked + 1, now));
     }
 
     /** The sequence in (acked, sent] whose wire number is {@code wire}, or -1. */
@@ -147,18 +234,23 @@ public final class BlockSender extends Transfer {
 
     @Override
     protected Step expire(long now) {
-        if (attempt >= params.maxRetries()) {
-            return timedOut();
+        if (now - progressAt >= giveUpAfter()) {
+            return timedOut("no answer for " + giveUpAfter() / 1_000_000 + " ms");
         }
         attempt++;
         armTimer(now);
         if (opening != null) {
             retransmits++;
+            openingSends++;
+            openingSentAt = now;
             return keepGoing(List.of(new Outgoing.Packet(opening)));
         }
+        long last = sent;
         List<Outgoing> out = new ArrayList<>();
-        for (long seq = acked + 1; seq <= sent; seq++) {
+        for (long seq = acked + 1; seq <= last; seq++) {
             out.add(block(seq));
+            sends[slot(seq)]++;
+            sentAt[slot(seq)] = now;
         }
         retransmits += out.size();
         return keepGoing(out);

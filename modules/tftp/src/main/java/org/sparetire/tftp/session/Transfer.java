@@ -138,9 +138,13 @@ public abstract sealed class Transfer permits BlockSender, BlockReceiver {
     }
 
     protected Step timedOut() {
+        return timedOut("no answer after " + params.maxRetries() + " retries");
+    }
+
+    protected Step timedOut(String detail) {
         onAbort();
         return finish(List.of(error(ErrorPacket.NOT_DEFINED, "transfer timed out")),
-                new Completion(TransferOutcome.TIMED_OUT, "no answer after " + params.maxRetries() + " retries"));
+                new Completion(TransferOutcome.TIMED_OUT, detail));
     }
 
     protected Step peerError(ErrorPacket e, boolean duringNegotiation) {

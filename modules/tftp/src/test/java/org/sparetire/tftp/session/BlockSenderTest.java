@@ -122,7 +122,12 @@ class BlockSenderTest {
         assertThat(s.retransmits()).isEqualTo(2);
         Step next = s.onPacket(PEER, new Ack(1), now());
         assertThat(next.send()).containsExactly(new Outgoing.Block(2, 512, 512));
-        assertThat(next.deadline()).as("backoff resets on progress").isEqualTo(now() + Duration.ofSeconds(1).toNanos());
+        assertThat(next.deadline()).as("Karn: an answer to a resent block measures nothing, the backoff stays")
+                .isEqualTo(now() + Duration.ofSeconds(4).toNanos());
+        clock.advanceMillis(3);
+        Step third = s.onPacket(PEER, new Ack(2), now());
+        assertThat(third.deadline()).as("a block sent once measured 3 ms: the 10 ms floor")
+                .isEqualTo(now() + Duration.ofMillis(10).toNanos());
     }
 
     @Test
@@ -174,18 +179,22 @@ class BlockSenderTest {
     }
 
     @Test
-    void peerThatVanishesIsGivenUpAfterTheRetries() {
+    void peerThatVanishesIsGivenUpWhenTheRetriesScheduleRunsOut() {
+        // Three retries at 1 s doubling: 1 + 2 + 4 + 8 = 15 s without progress, however often it resent.
         BlockSender s = new BlockSender(PEER, params(512, 1), 5000, null);
-        s.start(now());
-        Step last = null;
-        for (int i = 0; i < 3; i++) {
-            clock.advance(Duration.ofSeconds(10));
+        long t0 = now();
+        Step last = s.start(t0);
+        int resends = 0;
+        while (last.completion() == null) {
+            assertThat(last.hasDeadline()).isTrue();
+            clock.advance(Duration.ofNanos(last.deadline() - now()));
             last = s.onTimeout(now());
-            assertThat(last.completion()).isNull();
+            resends += last.completion() == null ? 1 : 0;
         }
-        clock.advance(Duration.ofSeconds(10));
-        last = s.onTimeout(now());
+        assertThat(now() - t0).isEqualTo(Duration.ofSeconds(15).toNanos());
+        assertThat(resends).isEqualTo(3);
         assertThat(last.completion().outcome()).isEqualTo(TransferOutcome.TIMED_OUT);
+        assertThat(last.completion().detail()).isEqualTo("no answer for 15000 ms");
         assertThat(last.send()).containsExactly(new Outgoing.Packet(new ErrorPacket(0, "transfer timed out")));
         assertThat(last.closed()).isTrue();
         assertThat(s.onPacket(PEER, new Ack(1), now()).send()).as("closed").isEmpty();
