@@ -15,8 +15,8 @@ import org.sparetire.tftp.codec.TftpPacket;
  * tftp-hpa and atftp expect) or to 1 by configuration.
  *
  * <p>Recovery. The retransmission timer follows the peer's measured round trip ({@link RoundTrip}), between
- * a floor of 10 ms and the configured (or client-given) timeout, doubling on each expiry up to the
- * configured schedule and staying doubled until a block sent only once is acknowledged (Karn); the transfer is given up when nothing progressed for as long as that schedule's
+ * a floor of 10 ms and the configured (or client-given) timeout, doubling on each expiry (at least 200 ms
+ * after the first, see {@link #QUIET_NANOS}) up to the configured schedule and staying doubled until a block sent only once is acknowledged (Karn); the transfer is given up when nothing progressed for as long as that schedule's
  * retries take. A lockstep client that re-sends its last ACK because our block was lost gets the block
  * again at once, but only under two conditions that keep out the Sorcerer's Apprentice (RFC 1123 section
  * 4.2.3.1, where each duplicate ACK answered doubles the stream for good): the duplicate is one more than
@@ -31,6 +31,12 @@ public final class BlockSender extends Transfer {
      * link duplicated) are one answer, however short the round trip.
      */
     static final long ECHO_NANOS = 5_000_000L;
+    /**
+     * The least wait after a second unanswered send. A client that ignores a duplicate DATA (busybox) starts
+     * its own wait again with each one and repeats its ACK only after about 100 ms of silence; one quick
+     * resend repairs a lost block, a stream of them would only keep such a client from saying it got it.
+     */
+    static final long QUIET_NANOS = 200_000_000L;
     private final long size;
     private final long totalBlocks;
     private TftpPacket opening;
@@ -129,7 +135,8 @@ public final class BlockSender extends Transfer {
     @Override
     protected void armTimer(long now) {
         long interval = params.intervalNanos(attempt);
-        long adaptive = roundTrip.timeout() << Math.min(attempt, 20);
+        long rto = roundTrip.timeout();
+        long adaptive = attempt == 0 ? rto : Math.max(rto << Math.min(attempt, 20), QUIET_NANOS);
         deadline = Math.min(now + Math.min(interval, adaptive), progressAt + giveUpAfter());
     }
 

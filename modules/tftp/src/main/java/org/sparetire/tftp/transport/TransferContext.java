@@ -60,6 +60,8 @@ final class TransferContext {
     private long lastProgress;
     private long deadline = Step.NO_DEADLINE;
     private ScheduledFuture<?> timer;
+    /** When {@link #timer} fires. */
+    private long timerAt;
     private boolean reported;
     private volatile boolean closed;
     private volatile boolean progressed;
@@ -228,7 +230,12 @@ final class TransferContext {
             return;
         }
         deadline = step.deadline();
-        if (deadline != Step.NO_DEADLINE && timer == null) {
+        // The timer stays lazy while deadlines move later (each ACK): it fires, sees the later deadline and
+        // sleeps again. One that moved earlier (a round trip measured, a quick resend) is scheduled anew.
+        if (deadline != Step.NO_DEADLINE && (timer == null || deadline - timerAt < 0)) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
             schedule(now);
         }
     }
@@ -256,6 +263,7 @@ final class TransferContext {
     }
 
     private void schedule(long now) {
+        timerAt = deadline;
         timer = channel.eventLoop().schedule(this::onTimer, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
     }
 
