@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.sparetire.tftp.codec.Data;
 import org.sparetire.tftp.codec.TftpCodec;
 import org.sparetire.tftp.codec.TftpPacket;
 
@@ -40,6 +41,19 @@ final class RawPeer implements AutoCloseable {
         socket.receive(d);
         lastFrom = (InetSocketAddress) d.getSocketAddress();
         return TftpCodec.decode(ByteBuffer.wrap(buf, 0, d.getLength()).slice());
+    }
+
+    /**
+     * The next packet that is not a repeat of a DATA block up to {@code acked}: the server resends a block
+     * whenever this peer answers slower than its measured round trip, which a busy test machine may do.
+     */
+    TftpPacket receiveAfter(int acked) throws Exception {
+        while (true) {
+            TftpPacket p = receive();
+            if (!(p instanceof Data d) || d.block() > acked) {
+                return p;
+            }
+        }
     }
 
     /** Null when nothing arrives within the wait. */

@@ -95,7 +95,7 @@ class ServiceLifecycleIT {
             assertThat(((Data) late.receive()).bytes()[0]).as("new requests see the new tree").isEqualTo((byte) 'b');
             // The early transfer carries on with its own file.
             early.send(new Ack(1), tid);
-            Data second = (Data) early.receive();
+            Data second = (Data) early.receiveAfter(1);
             assertThat(second.block()).isEqualTo(2);
             assertThat(second.bytes()[0]).isEqualTo((byte) 'a');
         }
