@@ -230,14 +230,21 @@ final class TransferContext {
             return;
         }
         deadline = step.deadline();
-        // The timer stays lazy while deadlines move later (each ACK): it fires, sees the later deadline and
-        // sleeps again. One that moved earlier (a round trip measured, a quick resend) is scheduled anew.
-        if (deadline != Step.NO_DEADLINE && (timer == null || deadline - timerAt < 0)) {
+        if (scheduleAnew(timer != null, timerAt, deadline)) {
             if (timer != null) {
                 timer.cancel(false);
             }
             schedule(now);
         }
+    }
+
+    /**
+     * Whether the timer must be (re)scheduled for a new deadline. It stays lazy while deadlines move later
+     * (each ACK): it fires, sees the later deadline and sleeps again. A deadline that moved earlier (a round
+     * trip measured, a quick resend) would be missed until the old one, so it is scheduled anew.
+     */
+    static boolean scheduleAnew(boolean pending, long pendingAt, long deadline) {
+        return deadline != Step.NO_DEADLINE && (!pending || deadline - pendingAt < 0);
     }
 
     /**
