@@ -153,7 +153,7 @@ def run_inside(args):
     sh(["ip", "link", "add", "br0", "type", "bridge"])
     sh(["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"])
     sh(["ip", "link", "set", "tap0", "master", "br0"])
-    names = ["sparetire", "sparetire-nopoll", "atftpd", "dnsmasq", "tftpd-hpa"]
+    names = ["sparetire", "sparetire-poll", "atftpd", "dnsmasq", "tftpd-hpa"]
     addresses = {n: SUBNET + str(i + 1) for i, n in enumerate(names)}
     for a in addresses.values():
         sh(["ip", "addr", "add", a + "/24", "dev", "br0"])
@@ -171,7 +171,7 @@ def run_inside(args):
 
     servers = [
         ours("sparetire", []),
-        ours("sparetire-nopoll", ["-DreplyPollNanos=0"]),
+        ours("sparetire-poll", ["-DreplyPollNanos=100000"]),
         Server("atftpd", addresses["atftpd"], [os.path.join(peers, "atftpd/usr/sbin/atftpd"), "--daemon", "--no-fork",
                "--port", "69", "--bind-address", addresses["atftpd"], "--user", "root", "--group", "root",
                "--logfile", "/dev/null", root_for("atftpd")], True),
@@ -295,8 +295,8 @@ def write_table(args, servers, variants, results):
         "",
         "A %d MiB random file; one uncounted transfer per server and variant first, then %d rounds in which the "
         "servers take turns; medians. Every transfer's `crc32` in U-Boot equals the file's. sparetire is the "
-        "TFTP service alone (scripts/bench/tftp/BenchServer.java, `%s`); `sparetire-nopoll` the same with "
-        "`reply-poll: 0`. `(lockstep)`: the server ignores windowsize." % (
+        "TFTP service alone (scripts/bench/tftp/BenchServer.java, `%s`); `sparetire-poll` the same with "
+        "`reply-poll: 100us` (polling for the ACK; off by default). `(lockstep)`: the server ignores windowsize." % (
             args.size, args.runs, " ".join(tftp_bench.JVM_FLAGS)),
         "",
         "Seconds from the Enter that starts `tftpboot` to U-Boot's `Bytes transferred` line (wall time: noisy "
@@ -338,7 +338,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--size", type=int, default=32, help="file size in MiB")
     ap.add_argument("--write", action="store_true")
-    ap.add_argument("--servers", help="comma-separated subset of sparetire,sparetire-nopoll,atftpd,dnsmasq,tftpd-hpa")
+    ap.add_argument("--servers", help="comma-separated subset of sparetire,sparetire-poll,atftpd,dnsmasq,tftpd-hpa")
     ap.add_argument("--variants", help="comma-separated subset of 512,1468,w8,w16,defaults")
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -52,9 +52,12 @@ public record TftpConfig(boolean enabled, InetAddress bind, boolean freeBind, in
     public static final int DEFAULT_WINDOWSIZE_MAX = 64;
     /**
      * How long a transfer's event loop polls for the next ACK (or DATA) instead of sleeping, after a small
-     * send to a peer that answers that fast (see ReplyPolling in core). 0 turns polling off.
+     * send to a peer that answers that fast (see ReplyPolling in core). 0 turns polling off, and it is the
+     * default: a polling loop spends a core the client may need (a boot loader in a VM on the same host, a
+     * client on a small board), and on a loaded 2-core machine it doubled the server's CPU per block without
+     * making lockstep transfers faster (docs/benchmarks.md, TFTP to U-Boot in QEMU).
      */
-    public static final Duration DEFAULT_REPLY_POLL = Duration.ofNanos(100_000);
+    public static final Duration DEFAULT_REPLY_POLL = Duration.ZERO;
     static final Duration MAX_REPLY_POLL = Duration.ofMillis(1);
 
     public TftpConfig {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
+import org.sparetire.core.net.PowerSource;
 import org.sparetire.tftp.policy.Admission;
 import org.sparetire.tftp.policy.RequestPolicy;
 import org.sparetire.tftp.policy.UploadInbox;
@@ -58,6 +59,9 @@ public final class TftpService extends FileService<TftpConfig> {
                 c.retries(), c.rollover() == TftpConfig.Rollover.ONE);
         List<ServerSettings.Cap> caps = c.blksizeCaps().stream()
                 .map(b -> new ServerSettings.Cap(b.clients(), b.max())).toList();
+        if (!c.replyPoll().isZero()) {
+            PowerSource.watch(); // polling for replies stays off while the machine runs on battery
+        }
         return new ServerSettings(policy, admission, limits, caps, c.noOptionsFor(), c.singlePort(), c.portRange().low(),
                 c.portRange().high(), PROGRESS_INTERVAL, c.replyPoll());
     }

@@ -42,11 +42,11 @@ public final class ReplyPolling implements SelectStrategy {
     /**
      * Called on an event loop right after a send that expects a quick reply: that loop polls instead of
      * sleeping for up to {@code budgetNanos} (a later call moves the deadline). A no-op on any other
-     * thread, including NIO loops.
+     * thread, including NIO loops, and while the machine runs on battery ({@link PowerSource}).
      */
     public static void expectReplyWithin(long budgetNanos) {
         ReplyPolling p = LOOP.getIfExists();
-        if (p != null) {
+        if (p != null && !PowerSource.onBattery()) {
             p.pollFor(budgetNanos);
         }
     }
