@@ -436,19 +436,24 @@ def main():
             if args.write:
                 sys.exit("--write records the whole table: not with --warmup-1468")
             cmd += ["--warmup-1468", str(args.warmup_1468)]
-        inner = subprocess.Popen(cmd)
-        # Stopping this script stops the run inside the namespace the same way, so it can clean up.
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: inner.send_signal(signal.SIGTERM))
-        try:
-            rc = inner.wait(timeout=3600)
-        except subprocess.TimeoutExpired:
-            inner.send_signal(signal.SIGTERM)
-            rc = inner.wait(timeout=60)
-        if rc != 0:
-            sys.exit(rc)
+        run_inner(cmd)
     finally:
         subprocess.run(["ip", "netns", "delete", ns])
+
+
+def run_inner(cmd, limit=3600):
+    """Runs the part of a benchmark inside its namespace; exits with its code when it fails."""
+    inner = subprocess.Popen(cmd)
+    # Stopping this script stops the run inside the namespace the same way, so it can clean up.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: inner.send_signal(signal.SIGTERM))
+    try:
+        rc = inner.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        inner.send_signal(signal.SIGTERM)
+        rc = inner.wait(timeout=60)
+    if rc != 0:
+        sys.exit(rc)
 
 
 if __name__ == "__main__":

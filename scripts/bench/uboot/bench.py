@@ -24,7 +24,6 @@ REPO = tftp_bench.REPO
 UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 SUBNET = "10.222.0."
 VM_IP = SUBNET + "50"
-TICK = os.sysconf("SC_CLK_TCK")
 TRANSFER_LIMIT = 180
 # (name, tftpblocksize, tftpwindowsize); None leaves U-Boot's own default (the variable unset).
 VARIANTS = [
@@ -92,29 +91,15 @@ class Console:
         return self.buf[start:self.mark]
 
 
-def cpu_seconds(server):
-    """utime+stime of the server process (all its threads) plus its reaped children's, from /proc/PID/stat."""
-    with open("/proc/%d/stat" % server.proc.pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in fields[11:15]) / TICK  # fields 14-17 of stat(5): utime stime cutime cstime
+class Server(tftp_bench.Server):
+    """A server on port 69 of its own address in the bridge; ready when something listens there."""
 
-
-class Server:
     def __init__(self, name, address, cmd, windows):
-        self.name, self.address, self.cmd, self.windows = name, address, cmd, windows
-        self.proc = None
+        super().__init__(name, 69, cmd, windows, False)
+        self.address = address
 
     def start(self, log):
         self.proc = subprocess.Popen(self.cmd, stdout=log, stderr=subprocess.STDOUT)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
 
 
 def wait_udp_69(address, proc, limit=60):
@@ -213,7 +198,7 @@ def run_inside(args):
             _, blksize, window = variant
             con.command("setenv serverip %s; setenv tftpblocksize %s; setenv tftpwindowsize %s"
                         % (s.address, blksize or "", window or ""))
-            before = cpu_seconds(s)
+            before = tftp_bench.cpu_seconds(s.proc.pid)
             con.type("tftpboot ${loadaddr} firmware.bin\n")
             t0 = time.monotonic()
             try:
@@ -224,7 +209,7 @@ def run_inside(args):
                 return None
             out = con.buf[con.mark - 4000 if con.mark > 4000 else 0:con.mark]
             con.expect(r"\n=> ", 30)
-            cpu = cpu_seconds(s) - before
+            cpu = tftp_bench.cpu_seconds(s.proc.pid) - before
             if m.group(1) is None or int(m.group(1)) != size:
                 print("    %s: %s" % (s.name, m.group(0)), flush=True)
                 return None
@@ -363,16 +348,7 @@ def main():
                 cmd += ["--" + flag, getattr(args, flag)]
         if args.write:
             cmd.append("--write")
-        inner = subprocess.Popen(cmd)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: inner.send_signal(signal.SIGTERM))
-        try:
-            rc = inner.wait(timeout=3600)
-        except subprocess.TimeoutExpired:
-            inner.send_signal(signal.SIGTERM)
-            rc = inner.wait(timeout=60)
-        if rc != 0:
-            sys.exit(rc)
+        tftp_bench.run_inner(cmd)
     finally:
         subprocess.run(["ip", "netns", "delete", ns])
 
