@@ -22,7 +22,7 @@ import org.sparetire.core.config.ConfigText;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.core.event.ServiceWarning;
-import org.sparetire.core.lifecycle.Service;
+import org.sparetire.core.lifecycle.AbstractService;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
@@ -51,7 +51,7 @@ import org.sparetire.dhcp.transport.RogueServerProbe;
  * publishes at the end of every change (before the ACK of a committed lease leaves), and ask for the rest
  * ({@link #leases()}, {@link #release}) with futures the loop completes.
  */
-public final class DhcpService implements Service<DhcpConfig> {
+public final class DhcpService extends AbstractService<DhcpConfig> {
     private static final Logger log = LoggerFactory.getLogger(DhcpService.class);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
     private static final int MAX_PINGS = 4;
@@ -62,9 +62,6 @@ public final class DhcpService implements Service<DhcpConfig> {
 
     private final ServiceContext context;
     private final DhcpTransport transport;
-    private volatile DhcpConfig config;
-    private volatile ServiceState state = ServiceState.NEW;
-    private volatile String failure = "";
     private volatile DhcpResponder responder;
     private volatile LeaseStore journal;
     private final List<DhcpTransport.Endpoint> endpoints = new ArrayList<>();
@@ -111,7 +108,7 @@ public final class DhcpService implements Service<DhcpConfig> {
     });
 
     public DhcpService(DhcpConfig config, ServiceContext context) {
-        this.config = Objects.requireNonNull(config);
+        super(config);
         this.context = Objects.requireNonNull(context);
         this.transport = new DhcpTransport(context.net());
     }
@@ -122,17 +119,9 @@ public final class DhcpService implements Service<DhcpConfig> {
     }
 
     @Override
-    public synchronized void start() throws ServiceStartException {
-        state = ServiceState.STARTING;
-        try {
-            if (config.enabled()) {
-                startEnabled(config);
-            }
-            state = ServiceState.RUNNING;
-        } catch (ServiceStartException e) {
-            state = ServiceState.FAILED;
-            failure = e.getMessage();
-            throw e;
+    protected void startUp() throws ServiceStartException {
+        if (config().enabled()) {
+            startEnabled(config());
         }
     }
 
@@ -557,7 +546,7 @@ public final class DhcpService implements Service<DhcpConfig> {
      */
     private void ping(Step step, DhcpMessage request, Ingress ingress, DhcpTransport.Endpoint endpoint, int pings,
                       int attempt) {
-        Duration timeout = config.pingTimeout();
+        Duration timeout = config().pingTimeout();
         pinger.execute(() -> {
             boolean answered = false;
             try {
@@ -575,7 +564,7 @@ public final class DhcpService implements Service<DhcpConfig> {
                 if (inUse) {
                     r.quarantine(step.probe(), context.clock().now());
                     String msg = step.probe().getHostAddress() + " answered a ping on " + ingress.interfaceName()
-                            + ": a host uses it without a lease; quarantined for " + config.declineQuarantine();
+                            + ": a host uses it without a lease; quarantined for " + config().declineQuarantine();
                     log.warn("dhcp {}", msg);
                     context.events().publish(new ServiceWarning(context.clock().now(), "dhcp", msg));
                     respond(request, ingress, endpoint, pings + 1, attempt);
@@ -612,24 +601,14 @@ public final class DhcpService implements Service<DhcpConfig> {
     }
 
     @Override
-    public synchronized void reconfigure(DhcpConfig newConfig) throws ServiceStartException {
-        DhcpConfig old = config;
-        if (newConfig.equals(old)) {
-            return;
-        }
-        if (state != ServiceState.RUNNING) {
-            config = newConfig;
-            return;
-        }
+    protected void apply(DhcpConfig old, DhcpConfig newConfig) throws ServiceStartException {
         if (!newConfig.enabled()) {
             shutdown(Duration.ofSeconds(5));
-            config = newConfig;
             log.info("dhcp disabled by reload");
             return;
         }
         if (!old.enabled() || responder == null) {
             startEnabled(newConfig);
-            config = newConfig;
             return;
         }
         List<LocalInterfaces.Ipv4> ifaces = resolve(newConfig);
@@ -695,23 +674,17 @@ public final class DhcpService implements Service<DhcpConfig> {
         timers.forEach(t -> t.cancel(false));
         timers.clear();
         startTimers(newConfig);
-        config = newConfig;
         log.info("dhcp reconfigured interfaces={} rebound={}", newConfig.interfaces(), fresh.size());
     }
 
     @Override
-    public synchronized void stop(Duration grace) {
-        if (state == ServiceState.TERMINATED) {
-            return;
-        }
-        state = ServiceState.STOPPING;
+    protected void shutDown(Duration grace) {
         shutdown(grace);
-        state = ServiceState.TERMINATED;
     }
 
     private void shutdown(Duration grace) {
         accepting = false; // no new requests from here on
-        if (state == ServiceState.STOPPING) {
+        if (state() == ServiceState.STOPPING) {
             pinger.shutdownNow();
         }
         timers.forEach(t -> t.cancel(false));
@@ -748,8 +721,10 @@ public final class DhcpService implements Service<DhcpConfig> {
             eps.add(new ServiceHealth.Endpoint("udp", e.bootServerPort() ? "proxy-dhcp" : "dhcp", a));
         }
         String detail;
+        DhcpConfig config = config();
+        ServiceState state = state();
         if (state == ServiceState.FAILED) {
-            detail = failure;
+            detail = failure();
         } else if (!config.enabled()) {
             detail = "disabled (dhcp.enabled: false)";
         } else {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import org.sparetire.core.event.ServiceWarning;
 import org.sparetire.core.event.SyslogReceived;
-import org.sparetire.core.lifecycle.Service;
+import org.sparetire.core.lifecycle.AbstractService;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
@@ -35,16 +35,13 @@ import org.slf4j.LoggerFactory;
  * messages to one {@link StoreWriter} thread that files them, keeps the recent ring, publishes
  * {@link SyslogReceived} and feeds the {@link Forwarder}s.
  */
-public final class SyslogService implements Service<SyslogConfig> {
+public final class SyslogService extends AbstractService<SyslogConfig> {
     private static final Logger log = LoggerFactory.getLogger(SyslogService.class);
     /** Senders whose recent messages are kept in memory at most. */
     private static final int RECENT_DEVICES = 4096;
 
     private final ServiceContext context;
     private final SyslogCounters counters = new SyslogCounters();
-    private SyslogConfig config;
-    private volatile ServiceState state = ServiceState.NEW;
-    private volatile String failure = "";
     private volatile RecentMessages recent;
     private StoreWriter writer;
     private Intake intake;
@@ -54,7 +51,7 @@ public final class SyslogService implements Service<SyslogConfig> {
     private volatile List<Forwarder> forwarders = List.of();
 
     public SyslogService(SyslogConfig config, ServiceContext context) {
-        this.config = Objects.requireNonNull(config);
+        super(config);
         this.context = Objects.requireNonNull(context);
     }
 
@@ -64,8 +61,8 @@ public final class SyslogService implements Service<SyslogConfig> {
     }
 
     @Override
-    public synchronized void start() throws ServiceStartException {
-        state = ServiceState.STARTING;
+    protected void startUp() throws ServiceStartException {
+        SyslogConfig config = config();
         try {
             recent = new RecentMessages(config.recentPerDevice(), RECENT_DEVICES);
             udpQueues = new DatagramQueues(config.queue());
@@ -82,14 +79,11 @@ public final class SyslogService implements Service<SyslogConfig> {
             if (writer != null) {
                 writer.stop(Duration.ZERO);
             }
-            state = ServiceState.FAILED;
-            failure = e.getMessage();
             throw e;
         }
         forwarders = startForwarders(config.forward());
         writer.forwardTo(this::forward);
         writer.start();
-        state = ServiceState.RUNNING;
         log.info("syslog {}; filing into {}", describeEndpoints(), config.directory());
     }
 
@@ -131,12 +125,7 @@ public final class SyslogService implements Service<SyslogConfig> {
     }
 
     @Override
-    public synchronized void reconfigure(SyslogConfig next) throws ServiceStartException {
-        if (state != ServiceState.RUNNING) {
-            config = next;
-            return;
-        }
-        SyslogConfig old = config;
+    protected void apply(SyslogConfig old, SyslogConfig next) throws ServiceStartException {
         // Stage everything that can fail first, so a failure leaves the running service untouched.
         boolean udpMoves = !next.enabled() || !old.enabled() || !udpAddress(old).equals(udpAddress(next));
         boolean tcpWanted = next.enabled() && next.tcp().enabled();
@@ -207,17 +196,11 @@ public final class SyslogService implements Service<SyslogConfig> {
                 f.stop(Duration.ofSeconds(1));
             }
         }
-        config = next;
         log.info("syslog reconfigured; {}; filing into {}", describeEndpoints(), next.directory());
     }
 
     @Override
-    public synchronized void stop(Duration grace) {
-        if (state == ServiceState.TERMINATED || state == ServiceState.NEW) {
-            state = ServiceState.TERMINATED;
-            return;
-        }
-        state = ServiceState.STOPPING;
+    protected void shutDown(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         if (tcp != null) {
             tcp.closeConnections();
@@ -229,7 +212,6 @@ public final class SyslogService implements Service<SyslogConfig> {
         for (Forwarder f : forwarders) {
             f.stop(remaining(deadline));
         }
-        state = ServiceState.TERMINATED;
         log.info("syslog stopped: {}", counters.summary());
     }
 
@@ -260,7 +242,8 @@ public final class SyslogService implements Service<SyslogConfig> {
         if (t != null) {
             endpoints.add(new ServiceHealth.Endpoint("tcp", "syslog", t.localAddress()));
         }
-        String detail = state == ServiceState.FAILED ? failure : counters.summary()
+        ServiceState state = state();
+        String detail = state == ServiceState.FAILED ? failure() : counters.summary()
                 + (t != null ? " tcp-connections=" + t.connections() : "");
         return new ServiceHealth(state, endpoints, detail);
     }

@@ -1,27 +1,22 @@
 package org.sparetire.tftp;
 
-import java.time.Duration;
 import java.util.List;
-import org.sparetire.core.lifecycle.Service;
+import org.sparetire.core.lifecycle.AbstractService;
 import org.sparetire.core.lifecycle.ServiceHealth;
-import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.tftp.policy.SharedFiles;
 
 /**
- * What the two transports of the boot files (TFTP and HTTP boot) share as services: the lifecycle
- * states, the files each keeps open for its readers, and the health line. Public only so that the
- * lifecycle methods it implements are callable (and method-referable) through either service; the
- * hooks stay package-private.
+ * What the two transports of the boot files (TFTP and HTTP boot) share as services: the files each
+ * keeps open for its readers, and the health line. Public only so that the lifecycle methods it inherits
+ * are callable (and method-referable) through either service.
  */
-public abstract class FileService<C> implements Service<C> {
+public abstract class FileService<C> extends AbstractService<C> {
     final SharedFiles files = new SharedFiles();
-    private volatile ServiceState state = ServiceState.NEW;
 
-    /** Binds the listener with the current settings, or fails leaving nothing bound. */
-    abstract void bind() throws ServiceStartException;
-
-    abstract void stopServer(Duration grace);
+    FileService(C config) {
+        super(config);
+    }
 
     abstract ServiceHealth.Endpoint endpoint();
 
@@ -30,30 +25,8 @@ public abstract class FileService<C> implements Service<C> {
     abstract long served();
 
     @Override
-    public final synchronized void start() throws ServiceStartException {
-        state = ServiceState.STARTING;
-        try {
-            bind();
-            state = ServiceState.RUNNING;
-        } catch (ServiceStartException e) {
-            state = ServiceState.FAILED;
-            throw e;
-        }
-    }
-
-    @Override
-    public final synchronized void stop(Duration grace) {
-        if (state == ServiceState.TERMINATED) {
-            return;
-        }
-        state = ServiceState.STOPPING;
-        stopServer(grace);
-        state = ServiceState.TERMINATED;
-    }
-
-    @Override
     public final ServiceHealth health() {
-        ServiceState s = state;
+        ServiceState s = state();
         if (s != ServiceState.RUNNING) {
             return new ServiceHealth(s, List.of(), "");
         }

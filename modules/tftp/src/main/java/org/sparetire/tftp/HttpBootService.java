@@ -28,11 +28,10 @@ public final class HttpBootService extends FileService<HttpBootService.Settings>
     }
 
     private final HttpBootServer server;
-    private volatile Settings settings;
     private Admission admission;
 
     public HttpBootService(Settings settings, ServiceContext context) {
-        this.settings = settings;
+        super(settings);
         this.server = new HttpBootServer(context.net(), context.events(), context.clock());
     }
 
@@ -42,7 +41,8 @@ public final class HttpBootService extends FileService<HttpBootService.Settings>
     }
 
     @Override
-    void bind() throws ServiceStartException {
+    protected void startUp() throws ServiceStartException {
+        Settings settings = config();
         server.start(address(settings.http()), serverSettings(settings, null));
     }
 
@@ -63,8 +63,7 @@ public final class HttpBootService extends FileService<HttpBootService.Settings>
     }
 
     @Override
-    public synchronized void reconfigure(Settings next) throws ServiceStartException {
-        Settings old = settings;
+    protected void apply(Settings old, Settings next) throws ServiceStartException {
         Admission oldAdmission = admission;
         HttpBootServer.Settings built;
         try {
@@ -77,11 +76,10 @@ public final class HttpBootService extends FileService<HttpBootService.Settings>
             throw e;
         }
         server.update(built);
-        settings = next;
     }
 
     @Override
-    void stopServer(Duration grace) {
+    protected void shutDown(Duration grace) {
         server.stop(grace);
     }
 

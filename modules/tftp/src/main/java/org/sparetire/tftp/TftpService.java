@@ -23,11 +23,10 @@ public final class TftpService extends FileService<TftpConfig> {
 
     private final ServiceContext context;
     private final TftpServer server;
-    private volatile TftpConfig config;
     private Admission admission;
 
     public TftpService(TftpConfig config, ServiceContext context) {
-        this.config = config;
+        super(config);
         this.context = context;
         this.server = new TftpServer(context.net(), context.events(), context.clock());
     }
@@ -38,7 +37,8 @@ public final class TftpService extends FileService<TftpConfig> {
     }
 
     @Override
-    void bind() throws ServiceStartException {
+    protected void startUp() throws ServiceStartException {
+        TftpConfig config = config();
         ServerSettings settings = settings(config, null);
         server.start(new InetSocketAddress(config.bind(), config.port()), config.freeBind(), settings);
     }
@@ -81,8 +81,7 @@ public final class TftpService extends FileService<TftpConfig> {
     }
 
     @Override
-    public synchronized void reconfigure(TftpConfig newConfig) throws ServiceStartException {
-        TftpConfig old = config;
+    protected void apply(TftpConfig old, TftpConfig newConfig) throws ServiceStartException {
         Admission oldAdmission = admission;
         ServerSettings next;
         try {
@@ -101,11 +100,10 @@ public final class TftpService extends FileService<TftpConfig> {
             }
         }
         server.update(next);
-        config = newConfig;
     }
 
     @Override
-    void stopServer(Duration grace) {
+    protected void shutDown(Duration grace) {
         server.stop(grace);
     }
 

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.ServiceStateChanged;
-import org.sparetire.core.lifecycle.Service;
+import org.sparetire.core.lifecycle.AbstractService;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
@@ -25,7 +25,7 @@ import org.sparetire.web.transport.WebServer;
  * The live dashboard, JSON API and Prometheus endpoint as one lifecycle service. It learns everything
  * from the event bus and the {@link ApplianceControl} the app hands it; it never sees another service.
  */
-public final class WebService implements Service<WebConfig> {
+public final class WebService extends AbstractService<WebConfig> {
     private static final Logger log = LoggerFactory.getLogger(WebService.class);
 
     private final ServiceContext context;
@@ -36,12 +36,10 @@ public final class WebService implements Service<WebConfig> {
     private final AccessPolicy access;
     private final WebApi api;
     private final WebServer server;
-    private volatile WebConfig config;
-    private volatile ServiceState state = ServiceState.NEW;
     private EventBus.Subscription subscription;
 
     public WebService(WebConfig config, ServiceContext context, ApplianceControl control) {
-        this.config = Objects.requireNonNull(config);
+        super(config);
         this.context = Objects.requireNonNull(context);
         this.control = Objects.requireNonNull(control);
         this.dashboard = new Dashboard(config.history(), context.clock());
@@ -58,11 +56,10 @@ public final class WebService implements Service<WebConfig> {
     }
 
     @Override
-    public synchronized void start() throws ServiceStartException {
-        state = ServiceState.STARTING;
+    protected void startUp() throws ServiceStartException {
+        WebConfig config = config();
         if (config.token().isEmpty() && !config.loopbackOnly()) {
             // The binder refuses this; kept as a last line of defence for configs built in code.
-            state = ServiceState.FAILED;
             throw new ServiceStartException("refusing to serve " + config.bind().getHostAddress()
                     + " without web.token");
         }
@@ -81,14 +78,12 @@ public final class WebService implements Service<WebConfig> {
         } catch (WebServer.BindException e) {
             subscription.close();
             subscription = null;
-            state = ServiceState.FAILED;
             throw new ServiceStartException(e.getMessage(), e.getCause());
         }
-        state = ServiceState.RUNNING;
     }
 
     @Override
-    public synchronized void reconfigure(WebConfig newConfig) throws ServiceStartException {
+    protected void apply(WebConfig config, WebConfig newConfig) throws ServiceStartException {
         if (newConfig.token().isEmpty() && !newConfig.loopbackOnly()) {
             throw new ServiceStartException("refusing to serve " + newConfig.bind().getHostAddress()
                     + " without web.token");
@@ -105,22 +100,16 @@ public final class WebService implements Service<WebConfig> {
         api.reconfigure(newConfig);
         dashboard.resize(newConfig.history());
         server.setMaxClients(newConfig.maxClients());
-        config = newConfig;
         log.info("web: reconfigured{}", rebind ? " (listening at " + server.localAddress() + ")" : "");
     }
 
     @Override
-    public synchronized void stop(Duration grace) {
-        if (state == ServiceState.TERMINATED) {
-            return;
-        }
-        state = ServiceState.STOPPING;
+    protected void shutDown(Duration grace) {
         if (subscription != null) {
             subscription.close();
             subscription = null;
         }
         server.close(grace);
-        state = ServiceState.TERMINATED;
     }
 
     /** Leases the DHCP service restored from its journal appear without waiting for renewals. */
@@ -144,9 +133,9 @@ public final class WebService implements Service<WebConfig> {
         List<ServiceHealth.Endpoint> endpoints = local == null ? List.of()
                 : List.of(new ServiceHealth.Endpoint("tcp", "http", local));
         int inFlight = server.requestsInFlight();
-        return new ServiceHealth(state, endpoints, server.openConnections() + " connections, "
+        return new ServiceHealth(state(), endpoints, server.openConnections() + " connections, "
                 + server.liveStreams() + " live views" + (inFlight > 0 ? ", " + inFlight + " requests in flight" : "")
-                + (config.token().isPresent() ? ", token required" : ""));
+                + (config().token().isPresent() ? ", token required" : ""));
     }
 
     /** What the dashboard knows, for the terminal status and tests. */
