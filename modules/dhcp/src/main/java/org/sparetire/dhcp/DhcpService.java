@@ -136,7 +136,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
             bindAll(c, ifaces, bound);
         } catch (ServiceStartException e) {
             bound.forEach(DhcpTransport.Endpoint::close);
-            j.close(Duration.ofSeconds(1));
+            j.close(grace());
             throw e;
         }
         responder = r;
@@ -603,7 +603,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
     @Override
     protected void apply(DhcpConfig old, DhcpConfig newConfig) throws ServiceStartException {
         if (!newConfig.enabled()) {
-            shutdown(Duration.ofSeconds(5));
+            shutdown(grace());
             log.info("dhcp disabled by reload");
             return;
         }
@@ -665,7 +665,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
             // Here, on the lifecycle thread: closing waits for the old store's queue, never on the event loop.
             LeaseStore retiredStore = swapped.get(10, TimeUnit.SECONDS);
             if (retiredStore != null) {
-                retiredStore.close(Duration.ofSeconds(5));
+                retiredStore.close(grace());
             }
         } catch (Exception e) {
             throw new ServiceStartException("dhcp reload did not complete: " + e);

@@ -171,7 +171,7 @@ public final class SyslogService extends AbstractService<SyslogConfig> {
             recent = newRecent;
             intake.writer(newWriter);
             newWriter.start(); // waits for the previous writer to drain and close before touching files
-            previous.stop(Duration.ofSeconds(30));
+            previous.stop(grace());
         }
         if (udpMoves) {
             if (udp != null) {
@@ -193,7 +193,7 @@ public final class SyslogService extends AbstractService<SyslogConfig> {
             List<Forwarder> previous = forwarders;
             forwarders = startForwarders(next.forward());
             for (Forwarder f : previous) {
-                f.stop(Duration.ofSeconds(1));
+                f.stop(grace());
             }
         }
         log.info("syslog reconfigured; {}; filing into {}", describeEndpoints(), next.directory());

@@ -8,7 +8,8 @@ import java.util.Optional;
  * Settings of the appliance itself, from the {@code logging:} and {@code lifecycle:} sections.
  *
  * @param logFile       where to also write the log, if anywhere
- * @param shutdownGrace how long in-flight transfers may run on after SIGTERM or a disabling reload
+ * @param shutdownGrace how long in-flight work may run on after SIGTERM, or when a reload retires it
+ *                      (a disabled service, a replaced writer or store, a stopped forwarder)
  * @param ioTransport   Netty transport: auto (epoll on Linux when it loads, else NIO), epoll or nio
  */
 public record CoreSettings(LogLevel logLevel, Optional<Path> logFile, Duration shutdownGrace,

@@ -2,6 +2,7 @@ package org.sparetire.core.lifecycle;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.sparetire.core.config.CoreSettings;
 
 /**
  * The lifecycle state machine of every service, written once (the role Guava's {@code AbstractService}
@@ -16,6 +17,7 @@ public abstract class AbstractService<C> implements Service<C> {
     private volatile ServiceState state = ServiceState.NEW;
     private volatile String failure = "";
     private volatile C config;
+    private volatile Duration grace = CoreSettings.DEFAULT_GRACE;
 
     protected AbstractService(C config) {
         this.config = Objects.requireNonNull(config);
@@ -83,6 +85,16 @@ public abstract class AbstractService<C> implements Service<C> {
         } finally {
             state = ServiceState.TERMINATED;
         }
+    }
+
+    @Override
+    public final void retireWithin(Duration grace) {
+        this.grace = Objects.requireNonNull(grace);
+    }
+
+    /** How long retired work may run on, from {@code lifecycle.shutdown-grace}. */
+    protected final Duration grace() {
+        return grace;
     }
 
     /** The state now; readers never wait for a transition in progress. */

@@ -33,5 +33,13 @@ public interface Service<C> {
      */
     void stop(Duration grace);
 
+    /**
+     * How long work that a reload retires (a replaced writer, a closed store, a disabled service's
+     * transfers) may run on: the manager passes {@code lifecycle.shutdown-grace} before the start and
+     * before every reconfigure. A service with nothing to retire ignores it.
+     */
+    default void retireWithin(Duration grace) {
+    }
+
     ServiceHealth health();
 }

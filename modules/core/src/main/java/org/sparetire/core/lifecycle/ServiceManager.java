@@ -82,6 +82,7 @@ public final class ServiceManager implements AutoCloseable {
         Service<C> service = slot.create(newConfig, context);
         publishState(slot.name(), ServiceState.STARTING, "");
         try {
+            service.retireWithin(newConfig.core().shutdownGrace());
             service.start();
         } catch (ServiceStartException | RuntimeException e) {
             publishState(slot.name(), ServiceState.FAILED, e.getMessage());
@@ -156,6 +157,7 @@ public final class ServiceManager implements AutoCloseable {
                 stopOne(current, newConfig.core().shutdownGrace());
                 changes.add(slot.name() + ": stopped");
             } else if (current != null && !current.section().equals(section)) {
+                current.service().retireWithin(newConfig.core().shutdownGrace());
                 current.service().reconfigure(section);
                 running.put(slot.name(), new Running<>(slot, current.service(), section));
                 publishView();

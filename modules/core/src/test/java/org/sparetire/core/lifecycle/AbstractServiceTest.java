@@ -15,6 +15,7 @@ class AbstractServiceTest {
         final List<String> calls = new ArrayList<>();
         ServiceStartException failStart;
         ServiceStartException failApply;
+        Duration applyGrace;
 
         Recording(String config) {
             super(config);
@@ -36,6 +37,7 @@ class AbstractServiceTest {
         @Override
         protected void apply(String old, String next) throws ServiceStartException {
             calls.add("apply " + old + "->" + next + " in " + state());
+            applyGrace = grace();
             if (failApply != null) {
                 throw failApply;
             }
@@ -127,6 +129,18 @@ class AbstractServiceTest {
         assertThat(s.calls).containsExactly("start a in STARTING", "apply a->b in RUNNING");
         assertThat(s.settings()).isEqualTo("b");
         assertThat(s.state()).isEqualTo(ServiceState.RUNNING);
+    }
+
+    @Test
+    void retiredWorkGetsTheGraceTheManagerPassedNotAFixedOne() throws Exception {
+        Recording s = new Recording("a");
+        s.retireWithin(Duration.ofMillis(1500));
+        s.start();
+        s.reconfigure("b");
+        assertThat(s.applyGrace).isEqualTo(Duration.ofMillis(1500));
+        s.retireWithin(Duration.ofSeconds(40));
+        s.reconfigure("c");
+        assertThat(s.applyGrace).isEqualTo(Duration.ofSeconds(40));
     }
 
     @Test
