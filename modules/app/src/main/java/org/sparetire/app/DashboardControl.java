@@ -1,6 +1,7 @@
 package org.sparetire.app;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.core.net.Addresses;
+import org.sparetire.core.net.LocalAddresses;
 import org.sparetire.core.time.Clock;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceHealth;
@@ -22,8 +24,10 @@ import org.sparetire.dhcp.DhcpConfig;
 import org.sparetire.dhcp.DhcpService;
 import org.sparetire.dhcp.lease.LeaseState;
 import org.sparetire.dhcp.lease.PoolSnapshot;
+import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.SyslogService;
 import org.sparetire.syslog.store.SyslogCounters;
+import org.sparetire.tftp.TftpConfig;
 import org.sparetire.web.ApplianceControl;
 
 /**
@@ -34,6 +38,11 @@ final class DashboardControl implements ApplianceControl {
     private final ServiceManager.ConfigSource reloadSource;
     private final Clock clock;
     private volatile ServiceManager manager;
+    private final java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sparetire-files");
+        t.setDaemon(true);
+        return t;
+    });
 
     DashboardControl(ServiceManager.ConfigSource reloadSource, Clock clock) {
         this.reloadSource = reloadSource;
@@ -146,6 +155,55 @@ final class DashboardControl implements ApplianceControl {
                     (int) Math.min(Integer.MAX_VALUE, size), snapshot.held().get(i)));
         }
         return pools;
+    }
+
+    @Override
+    public Optional<Bench> bench() {
+        ServiceManager m = manager;
+        AppConfig config = m == null ? null : m.config();
+        if (config == null) {
+            return Optional.empty();
+        }
+        TftpConfig tftp = config.section(TftpConfig.SECTION);
+        SyslogConfig syslog = config.section(SyslogConfig.SECTION);
+        int port = !tftp.enabled() ? -1 : Optional.ofNullable(m.health().get("tftp"))
+                .flatMap(h -> h.endpoints().stream().filter(e -> e.role().equals("tftp")).findFirst())
+                .map(e -> e.address().getPort()).orElse(tftp.port());
+        return Optional.of(new Bench(LocalAddresses.current(), port,
+                tftp.enabled() ? Optional.of(tftp.root()) : Optional.empty(),
+                tftp.enabled() && tftp.uploads().enabled() ? Optional.of(tftp.uploads().dir()) : Optional.empty(),
+                syslog.enabled() ? Optional.of(syslog.directory()) : Optional.empty()));
+    }
+
+    /** Listing and hashing read the disk: on their own thread, never the dashboard's event loop. */
+    @Override
+    public CompletableFuture<SharedFiles> sharedFiles(int limit) {
+        Optional<Path> root = bench().flatMap(Bench::tftpRoot);
+        if (root.isEmpty()) {
+            return CompletableFuture.completedFuture(new SharedFiles(List.of(), false));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return SharedFolder.list(root.get(), limit);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, disk);
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> sha256(String name) {
+        Optional<Path> root = bench().flatMap(Bench::tftpRoot);
+        if (root.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return SharedFolder.sha256(root.get(), name);
+            } catch (IOException e) {
+                return Optional.<String>empty();
+            }
+        }, disk);
     }
 
     private <S> Optional<S> running(String name, Class<S> type) {

@@ -2,28 +2,17 @@ package org.sparetire.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigOverrides;
 import org.sparetire.testkit.NetNamespace;
@@ -40,7 +29,6 @@ import org.sparetire.testkit.PeerProgram;
  * listen, the other end is the "device" namespace. The browser talks to the dashboard on 127.0.0.1.
  */
 class DashboardE2EIT {
-    private static final Path SHOTS = Path.of("target/screenshots");
     private static final Duration T = Duration.ofSeconds(30);
     private static final String DEVICE_MAC = "52:54:00:78:06:42";
     private static final String HOST = "10.78.6.1";
@@ -93,7 +81,7 @@ class DashboardE2EIT {
             AppConfig config = Appliance.configLoader().load(configFile, ConfigOverrides.none());
 
             try (RunningAppliance appliance = EpollAppliance.start(config);
-                 Browser browser = new Browser(chromedriver, chromium, dir.resolve("chromium-profile"))) {
+                 HeadlessBrowser browser = new HeadlessBrowser(chromedriver, chromium, dir.resolve("chromium-profile"))) {
                 String dashboard = "http://127.0.0.1:" + appliance.health().get("web").port("tcp", "http");
                 int tftpPort = appliance.health().get("tftp").port("udp", "tftp");
                 int syslogPort = appliance.health().get("syslog").port("udp", "syslog");
@@ -174,60 +162,6 @@ class DashboardE2EIT {
                 browser.open(dashboard + "/config");
                 browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("config-effective")));
                 browser.screenshot("config.png");
-            }
-        }
-    }
-
-    /**
-     * Debian's chromium through Debian's chromedriver, both named explicitly so Selenium Manager never
-     * runs (and never downloads a browser or a driver).
-     */
-    private static final class Browser implements AutoCloseable {
-        final ChromeDriver driver;
-        private final Path profile;
-
-        Browser(Path chromedriver, Path chromium, Path profile) throws IOException {
-            this.profile = Files.createDirectories(profile);
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(chromium.toFile());
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--window-size=1400,1000", "--user-data-dir=" + profile);
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(chromedriver.toFile())
-                    .usingAnyFreePort()
-                    .build();
-            driver = new ChromeDriver(service, options);
-            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
-        }
-
-        void open(String url) {
-            driver.get(url);
-            // The page is ready once its live feed (server-sent events) is connected.
-            waitFor(d -> d.findElement(By.id("live")).getText().equals("live"));
-        }
-
-        <V> V waitFor(java.util.function.Function<? super WebDriver, V> condition) {
-            // Pages re-render live, so an element found a moment ago may be gone: look again.
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-            return wait.until(condition);
-        }
-
-        void screenshot(String name) throws IOException {
-            Files.createDirectories(SHOTS);
-            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-            Files.copy(shot, SHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                driver.quit();
-            } finally {
-                try (Stream<Path> files = Files.walk(profile)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
             }
         }
     }

@@ -243,8 +243,8 @@ public final class SyslogService extends AbstractService<SyslogConfig> {
             endpoints.add(new ServiceHealth.Endpoint("tcp", "syslog", t.localAddress()));
         }
         ServiceState state = state();
-        String detail = state == ServiceState.FAILED ? failure() : counters.summary()
-                + (t != null ? " tcp-connections=" + t.connections() : "");
+        String detail = state == ServiceState.FAILED ? failure() : counters.describe()
+                + (t != null ? ", " + t.connections() + " TCP connections open" : "");
         return new ServiceHealth(state, endpoints, detail);
     }
 

@@ -1,5 +1,7 @@
 package org.sparetire.web;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceHealth;
+import org.sparetire.core.net.LocalAddresses;
 
 /**
  * What the dashboard may ask of the running appliance. The app module implements it; the web module
@@ -80,6 +83,27 @@ public interface ApplianceControl {
     }
 
     /**
+     * What a technician needs to point a device here: this machine's addresses per interface and the
+     * folders devices fetch from and send to; empty when the app cannot say.
+     */
+    default Optional<Bench> bench() {
+        return Optional.empty();
+    }
+
+    /**
+     * The files devices can fetch (under the TFTP root), at most {@code limit}, read off the dashboard's
+     * event loop; empty when TFTP is off.
+     */
+    default CompletableFuture<SharedFiles> sharedFiles(int limit) {
+        return CompletableFuture.completedFuture(new SharedFiles(List.of(), false));
+    }
+
+    /** The SHA-256 of one shared file (hex), computed off the event loop; empty when there is no such file. */
+    default CompletableFuture<Optional<String>> sha256(String name) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    /**
      * The four required capabilities from plain functions, for an app that has them at hand:
      * {@code ApplianceControl.of(manager::health, manager::config, () -> readFile(path), () -> manager.requestReload(source))}.
      * Optional capabilities keep their "not available" defaults.
@@ -114,6 +138,31 @@ public interface ApplianceControl {
     /** The outcome of a lease release request. */
     enum LeaseRelease {
         RELEASED, NOT_FOUND, UNSUPPORTED
+    }
+
+    /**
+     * @param addresses this machine's addresses on interfaces that are up (loopback left out)
+     * @param tftpPort  the port TFTP answers on, or -1 when it is off
+     * @param tftpRoot  the folder devices fetch from, when TFTP is on
+     * @param uploads   the inbox uploads land in, when uploads are on
+     * @param syslogDir the folder syslog files go to, when syslog is on
+     */
+    record Bench(List<LocalAddresses.Entry> addresses, int tftpPort, Optional<Path> tftpRoot, Optional<Path> uploads,
+                 Optional<Path> syslogDir) {
+        public Bench {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /** @param name the path under the TFTP root, '/' between folders */
+    record SharedFile(String name, long size, Instant modified) {
+    }
+
+    /** @param truncated true when there were more files than asked for */
+    record SharedFiles(List<SharedFile> files, boolean truncated) {
+        public SharedFiles {
+            files = List.copyOf(files);
+        }
     }
 
     /**

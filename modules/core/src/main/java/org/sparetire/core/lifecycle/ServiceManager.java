@@ -60,6 +60,7 @@ public final class ServiceManager implements AutoCloseable {
         for (ServiceSlot<?> slot : slots) {
             if (!slot.enabledIn(newConfig)) {
                 log.info("{}: disabled", slot.name());
+                publishState(slot.name(), ServiceState.DISABLED, "");
                 continue;
             }
             try {
@@ -155,6 +156,7 @@ public final class ServiceManager implements AutoCloseable {
                 changes.add(slot.name() + ": started");
             } else if (current != null && !wanted) {
                 stopOne(current, newConfig.core().shutdownGrace());
+                publishState(slot.name(), ServiceState.DISABLED, "");
                 changes.add(slot.name() + ": stopped");
             } else if (current != null && !current.section().equals(section)) {
                 current.service().retireWithin(newConfig.core().shutdownGrace());
@@ -226,11 +228,14 @@ public final class ServiceManager implements AutoCloseable {
 
     /** Every slot's health; never waits for a start, reload or stop in progress. */
     public Map<String, ServiceHealth> health() {
-        Map<String, Running<?>> now = view.running();
+        View seen = view;
+        Map<String, Running<?>> now = seen.running();
+        AppConfig inForce = seen.config();
         Map<String, ServiceHealth> result = new LinkedHashMap<>();
         for (ServiceSlot<?> slot : slots) {
             Running<?> r = now.get(slot.name());
-            result.put(slot.name(), r == null ? ServiceHealth.of(ServiceState.TERMINATED) : r.service().health());
+            ServiceState idle = inForce != null && !slot.enabledIn(inForce) ? ServiceState.DISABLED : ServiceState.TERMINATED;
+            result.put(slot.name(), r == null ? ServiceHealth.of(idle) : r.service().health());
         }
         return result;
     }

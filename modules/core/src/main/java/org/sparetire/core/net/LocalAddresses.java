@@ -41,10 +41,12 @@ public final class LocalAddresses {
                     if (address.isLinkLocalAddress() || address.isLoopbackAddress()) {
                         continue;
                     }
-                    entries.add(new Entry(nic.getName(), address, a.getNetworkPrefixLength()));
+                    // The interface is named beside it: a scope (fd00::2%eth0) would only get in the way of copying.
+                    entries.add(new Entry(nic.getName(), InetAddress.getByAddress(address.getAddress()),
+                            a.getNetworkPrefixLength()));
                 }
             }
-        } catch (SocketException e) {
+        } catch (SocketException | java.net.UnknownHostException e) {
             return List.of();
         }
         entries.sort(Comparator.comparing((Entry e) -> e.address().getAddress().length).thenComparing(Entry::interfaceName));

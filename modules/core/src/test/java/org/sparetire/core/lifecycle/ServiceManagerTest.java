@@ -112,6 +112,8 @@ class ServiceManagerTest {
         manager.start(config("alpha: {port: 0}\nbeta: {enabled: false}\n"));
         assertThat(journal).containsExactly("alpha started");
         assertThat(manager.service("beta")).isEmpty();
+        // Off by choice is not an end: the dashboard says "disabled", not "terminated".
+        assertThat(manager.health().get("beta").state()).isEqualTo(ServiceState.DISABLED);
     }
 
     @Test
@@ -130,6 +132,15 @@ class ServiceManagerTest {
         assertThat(report.changes()).containsExactly("alpha: stopped", "beta: started");
         assertThat(manager.service("alpha")).isEmpty();
         assertThat(manager.service("beta")).isPresent();
+        assertThat(manager.health().get("alpha").state()).isEqualTo(ServiceState.DISABLED);
+    }
+
+    @Test
+    void aLogLevelChangeIsReportedAsApplied() throws Exception {
+        manager.start(config("alpha: {port: 0}\nbeta: {port: 0}\n"));
+        ReloadReport report = manager.apply(config("logging: {level: debug}\nalpha: {port: 0}\nbeta: {port: 0}\n"));
+        assertThat(report.applied()).isTrue();
+        assertThat(report.changes()).containsExactly("logging.level: info -> debug");
     }
 
     @Test

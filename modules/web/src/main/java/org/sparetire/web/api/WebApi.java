@@ -45,7 +45,7 @@ public final class WebApi {
     private static final Logger log = LoggerFactory.getLogger(WebApi.class);
     /** Paths that serve the dashboard page itself; the script picks the view from the path. */
     private static final Set<String> PAGES = Set.of("", "overview", "transfers", "leases", "syslog", "device",
-            "devices", "config");
+            "devices", "config", "files");
     /** A reload that takes longer than this is reported as still running rather than holding the request. */
     private static final long RELOAD_WAIT_SECONDS = 30;
     /** A service that has not answered a question about its state by then is reported as not answering. */
@@ -191,6 +191,12 @@ public final class WebApi {
                 return done(seg.size() == 2 ? devices() : device(seg.get(2), now));
             case "config":
                 return done(get ? config() : methodNotAllowed("GET"));
+            case "files":
+                if (!get) {
+                    return done(methodNotAllowed("GET"));
+                }
+                return seg.size() == 3 && seg.get(2).equals("sha256") ? FilesApi.sha256(control.get(), r.param("name", null))
+                        : FilesApi.list(control.get());
             case "reload":
                 return post ? reload(r) : done(methodNotAllowed("POST"));
             case "logout":
@@ -299,6 +305,10 @@ public final class WebApi {
         w.name("history").beginObject();
         dashboard.historyUse().forEach(w::field);
         w.endObject();
+        c.bench().ifPresent(b -> {
+            w.name("here");
+            FilesApi.bench(w, b);
+        });
         return WebResponse.json(w.endObject().toString());
     }
 

@@ -120,6 +120,86 @@ function throttled(fn, ms) {
 
 // ---- pages --------------------------------------------------------------------------------------
 
+const inParens = (s) => s ? ' (' + s + ')' : '';
+
+/** "Point your device here": this machine's addresses per interface and the folders, from /api/overview. */
+function hereSection(h) {
+  const rows = h.addresses.map((a) => el('tr', {}, el('td', { class: 'iface' }, a.interface),
+    el('td', { class: 'mono address' }, a.address + '/' + a.prefixLength)));
+  if (!rows.length) rows.push(el('tr', {}, el('td', { colspan: 2 }, 'No interface with an address is up.')));
+  const folders = [['TFTP folder', h.tftpRoot], ['Upload inbox', h.uploads], ['Syslog folder', h.syslogDir]]
+    .filter(([, v]) => v).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: 'mono folder' }, v)));
+  return el('section', { id: 'here', class: 'here' }, el('h3', {}, 'Point your device here'),
+    el('div', { class: 'muted' }, 'The server address for a device is this machine\'s address on the interface it is cabled to.'
+      + (h.tftpPort > 0 && h.tftpPort !== 69 ? ' TFTP answers on port ' + h.tftpPort + '.' : '')),
+    el('table', { id: 'here-addresses' }, el('tbody', {}, rows)),
+    el('table', { id: 'here-folders' }, el('tbody', {}, folders)),
+    h.tftpRoot ? el('a', { href: '/files' }, 'Files and the commands that fetch them →') : null);
+}
+
+/** Copies text; the Clipboard API where the page may use it, else a selected textarea. */
+async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return true; }
+  } catch (e) { /* falls back below */ }
+  const area = el('textarea', { class: 'offscreen' });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  return ok;
+}
+
+async function filesPage(root) {
+  root.append(el('h2', {}, 'Files'));
+  const body = el('div', { id: 'files' });
+  root.append(body);
+  const f = await api('/api/files');
+  if (!f.enabled) { body.append(el('div', { class: 'muted' }, 'TFTP is off: there are no files to offer.')); return; }
+  const h = f.here;
+  const pick = el('select', { id: 'files-address' }, h.addresses.map((a, i) => el('option', { value: String(i) },
+    a.interface + '  ' + a.address)));
+  const preferred = h.addresses.findIndex((a) => a.ipv4);
+  if (preferred >= 0) pick.value = String(preferred);
+  body.append(el('div', { class: 'muted' }, 'Served from ', el('span', { class: 'mono' }, h.tftpRoot),
+    '. Nothing here changes a file.'),
+    el('label', {}, 'The device is on ', pick));
+  if (!h.addresses.length) body.append(el('div', { class: 'result-bad' }, 'No interface with an address is up.'));
+  const { table: t, tbody } = table('files-table', ['Name', 'Size', 'Modified', 'SHA-256', 'Fetch it with']);
+  body.append(t);
+  if (f.truncated) body.append(el('div', { class: 'muted' }, 'Only the first ' + f.files.length + ' files are listed.'));
+  function commands(file) {
+    const list = file.commands[Number(pick.value)] || [];
+    return el('div', { class: 'commands' }, list.map((c) => {
+      const status = el('span', { class: 'muted copied' });
+      return el('div', { class: 'command', dataset: { client: c.client } }, el('span', { class: 'client' }, c.client),
+        el('code', { class: 'mono' }, c.text),
+        el('button', { type: 'button', class: 'copy', onclick: async () => {
+          status.textContent = (await copyText(c.text)) ? 'copied' : 'select and copy';
+        } }, 'Copy'), status);
+    }));
+  }
+  function render() {
+    tbody.replaceChildren();
+    for (const file of f.files) {
+      const hash = el('td', { class: 'mono sha256' }, el('button', { type: 'button', onclick: async (e) => {
+        e.target.disabled = true;
+        try {
+          const r = await api('/api/files/sha256?name=' + encodeURIComponent(file.name));
+          hash.replaceChildren(r.sha256);
+        } catch (err) { hash.replaceChildren(String(err.message || err)); }
+      } }, 'compute'));
+      tbody.append(el('tr', { dataset: { name: file.name } }, el('td', { class: 'mono name' }, file.name),
+        el('td', {}, fmtBytes(file.size)), el('td', {}, fmtDateTime(file.modified)), hash, el('td', {}, commands(file))));
+    }
+    emptyRow(tbody, 5, 'The TFTP folder is empty: put a file in ' + h.tftpRoot + '.');
+  }
+  pick.addEventListener('change', render);
+  render();
+  connectLive({});
+}
+
 async function overviewPage(root) {
   root.append(el('h2', {}, 'Overview'));
   const body = el('div', { id: 'overview' });
@@ -127,6 +207,7 @@ async function overviewPage(root) {
   async function load() {
     const o = await api('/api/overview');
     body.replaceChildren();
+    if (o.here) body.append(hereSection(o.here));
     body.append(el('div', { class: 'cards', id: 'services' }, o.services.map((s) => el('div', { class: 'card service', dataset: { service: s.name } },
       el('div', { class: 'name' }, s.name), el('div', { class: 'state-' + s.state }, s.state),
       s.endpoints.map((e) => el('div', { class: 'mono' }, e.role + '/' + e.protocol + ' ' + e.address)),
@@ -142,8 +223,8 @@ async function overviewPage(root) {
       el('tr', {}, el('th', {}, 'Active transfers'), el('td', {}, t.activeTransfers)),
       el('tr', {}, el('th', {}, 'Bytes sent / received'), el('td', {}, fmtBytes(t.bytesSent) + ' / ' + fmtBytes(t.bytesReceived))),
       el('tr', {}, el('th', {}, 'Retransmits'), el('td', {}, t.retransmits)),
-      el('tr', {}, el('th', {}, 'Lease events'), el('td', {}, t.leaseEvents + ' (' + Object.entries(o.leaseStates)
-        .filter(([, v]) => v > 0).map(([k, v]) => k + ' ' + v).join(', ') + ')')),
+      el('tr', {}, el('th', {}, 'Lease events'), el('td', {}, t.leaseEvents + inParens(Object.entries(o.leaseStates)
+        .filter(([, v]) => v > 0).map(([k, v]) => k + ' ' + v).join(', ')))),
       el('tr', {}, el('th', {}, 'Syslog messages'), el('td', {}, t.syslogReceived
         + (t.syslogDropped !== undefined ? ' (' + t.syslogDropped + ' dropped)' : ''))))));
     if (o.pools.length) {
@@ -518,6 +599,7 @@ async function start() {
       case 'devices': await devicesPage(root); break;
       case 'device': await devicePage(root, decodeURIComponent(parts.slice(1).join('/'))); break;
       case 'config': await configPage(root); break;
+      case 'files': await filesPage(root); break;
       default: await overviewPage(root);
     }
   } catch (e) {
