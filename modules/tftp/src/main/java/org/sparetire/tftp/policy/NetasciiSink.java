@@ -2,6 +2,8 @@ package org.sparetire.tftp.policy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.sparetire.tftp.codec.Netascii;
 import org.sparetire.tftp.session.BlockSink;
 
@@ -40,5 +42,10 @@ public final class NetasciiSink implements BlockSink {
     @Override
     public void abort() {
         target.abort();
+    }
+
+    @Override
+    public Optional<Path> savedAs() {
+        return target.savedAs();
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.sparetire.tftp.session.BlockSink;
 import org.sparetire.tftp.session.SinkFullException;
@@ -227,6 +228,11 @@ public final class UploadInbox {
         /** Where the upload finally landed (versions may add a suffix), or null before commit. */
         public Path committedAs() {
             return committedAs;
+        }
+
+        @Override
+        public Optional<Path> savedAs() {
+            return Optional.ofNullable(committedAs);
         }
 
         @Override

@@ -2,7 +2,9 @@ package org.sparetire.tftp.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.tftp.codec.Ack;
 import org.sparetire.tftp.codec.Data;
@@ -44,6 +46,11 @@ public final class BlockReceiver extends Transfer {
     @Override
     public long bytes() {
         return bytes;
+    }
+
+    /** Where the sink kept the data, once committed. */
+    public Optional<Path> savedAs() {
+        return sink.savedAs();
     }
 
     public long blocksReceived() {

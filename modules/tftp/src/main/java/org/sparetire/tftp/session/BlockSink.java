@@ -2,6 +2,8 @@ package org.sparetire.tftp.session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Where a receiving transfer puts blocks, in order. Implemented by the upload inbox and the client. */
 public interface BlockSink {
@@ -13,4 +15,9 @@ public interface BlockSink {
 
     /** The transfer failed: remove every trace of it. Never throws. */
     void abort();
+
+    /** Where the data was kept, once committed (an upload's versioned name), for the transfer's record. */
+    default Optional<Path> savedAs() {
+        return Optional.empty();
+    }
 }

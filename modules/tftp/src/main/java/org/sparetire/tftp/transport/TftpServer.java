@@ -217,11 +217,12 @@ public final class TftpServer {
             case FAILED -> "failed";
         };
         double ms = e.elapsed().toNanos() / 1e6;
-        String line = "tftp {} {} peer={} file={} mode={} options={} bytes={} ms={} rate={}MB/s retransmits={}{}";
+        String line = "tftp {} {} peer={} file={} mode={} options={} bytes={} ms={} rate={}MB/s retransmits={}{}{}";
         Object[] args = {e.direction() == TransferDirection.READ ? "read" : "write", outcome,
                 Addresses.format(e.peer()), e.file(), e.mode(), e.options(), e.bytes(), String.format("%.1f", ms),
                 String.format("%.2f", e.bytesPerSecond() / 1e6), e.retransmits(),
-                e.detail().isEmpty() ? "" : " detail=\"" + e.detail() + "\""};
+                e.detail().isEmpty() ? "" : " detail=\"" + e.detail() + "\"",
+                e.savedAs() == null ? "" : " saved=" + e.savedAs()};
         if (e.outcome() == TransferOutcome.TIMED_OUT || e.outcome() == TransferOutcome.FAILED) {
             log.warn(line, args);
         } else if (e.outcome() == TransferOutcome.PEER_ABORTED && e.bytes() == 0) {

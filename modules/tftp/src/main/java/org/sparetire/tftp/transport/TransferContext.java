@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.sparetire.tftp.codec.TftpCodec;
 import org.sparetire.tftp.codec.TftpPacket;
 import org.sparetire.tftp.policy.Admission;
 import org.sparetire.tftp.policy.FileSource;
+import org.sparetire.tftp.session.BlockReceiver;
 import org.sparetire.tftp.session.BlockSender;
 import org.sparetire.tftp.session.Completion;
 import org.sparetire.tftp.session.Outgoing;
@@ -471,9 +473,11 @@ final class TransferContext {
                 && completion.outcome() == TransferOutcome.COMPLETED) {
             bytes = s.size();
         }
+        Path savedAs = completion.outcome() == TransferOutcome.COMPLETED && session instanceof BlockReceiver r
+                ? r.savedAs().orElse(null) : null;
         server.finished(new TransferFinished(clock.now(), record.id(), record.peer(), record.direction(), record.file(),
                 record.mode(), record.options(), bytes, elapsed, session.retransmits(), completion.outcome(),
-                completion.detail()), session.parameters().blksize(), session.parameters().windowsize());
+                completion.detail(), "tftp", savedAs), session.parameters().blksize(), session.parameters().windowsize());
     }
 
     private void close() {

@@ -125,6 +125,8 @@ class CommonsNetClientIT {
                 assertThat(files).hasSize(1);
                 assertThat(files.get(0).getFileName().toString()).matches("switch\\.cfg\\.\\d{8}T\\d{6}Z");
                 assertThat(Files.readAllBytes(files.get(0))).isEqualTo(config);
+                // The operator is told where the version went; the client never is.
+                assertThat(f.savedAs()).isEqualTo(files.get(0));
             }
         }
     }
