@@ -72,6 +72,8 @@ public final class Views {
                 .field("fraction", t.fraction())
                 .field("bytesPerSecond", Math.round(t.bytesPerSecond()))
                 .field("etaSeconds", t.etaSeconds())
+                .field("stalledSeconds", t.stalledSeconds())
+                .field("savedAs", t.savedAs())
                 .endObject();
     }
 

@@ -184,7 +184,7 @@ public final class Dashboard {
         }
         String mac = holder(e.peer(), e.at());
         TransferView v = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(), e.options(),
-                e.expectedBytes(), 0, 0, e.at(), e.at(), null, "");
+                e.expectedBytes(), 0, 0, e.at(), e.at(), null, "", e.at(), null);
         active.put(e.transferId(), v);
         while (active.size() > MAX_ACTIVE) {
             Iterator<Long> it = active.keySet().iterator();
@@ -210,7 +210,8 @@ public final class Dashboard {
         }
         long expected = e.expectedBytes() > 0 ? e.expectedBytes() : v.expectedBytes();
         TransferView next = new TransferView(v.id(), v.peer(), v.mac(), v.direction(), v.file(), v.mode(), v.options(),
-                expected, e.bytes(), e.retransmits(), v.startedAt(), e.at(), null, "");
+                expected, e.bytes(), e.retransmits(), v.startedAt(), e.at(), null, "",
+                e.bytes() > v.bytes() ? e.at() : v.advancedAt(), null);
         active.put(e.transferId(), next);
         updates.add(new Update("transfer", next));
     }
@@ -224,7 +225,8 @@ public final class Dashboard {
         long expected = v != null ? v.expectedBytes() : -1;
         Instant started = v != null ? v.startedAt() : e.at().minus(e.elapsed());
         TransferView done = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(),
-                e.options(), expected, e.bytes(), e.retransmits(), started, e.at(), e.outcome(), e.detail());
+                e.options(), expected, e.bytes(), e.retransmits(), started, e.at(), e.outcome(), e.detail(), e.at(),
+                e.savedAs() == null ? null : e.savedAs().toString());
         finished.add(done);
         counters.byOutcome.merge(e.outcome(), 1L, Long::sum);
         switch (e.direction()) {
@@ -237,6 +239,9 @@ public final class Dashboard {
         Map<String, String> details = new TreeMap<>(e.options());
         details.put("bytes", Long.toString(e.bytes()));
         details.put("ms", Long.toString(e.elapsed().toMillis()));
+        if (e.savedAs() != null) {
+            details.put("saved-as", e.savedAs().toString());
+        }
         details.put("retransmits", Integer.toString(e.retransmits()));
         if (!e.detail().isEmpty()) {
             details.put("detail", e.detail());

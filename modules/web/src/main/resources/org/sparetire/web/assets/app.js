@@ -275,7 +275,10 @@ async function transfersPage(root) {
       el('td', {}, deviceLink(t.mac, t.address, t.mac ? t.mac + ' ' + t.peer : t.peer)),
       el('td', { class: 'mono file' }, t.file), el('td', {}, t.direction), el('td', {}, progressBar(t)),
       el('td', { class: 'num' }, fmtBytes(t.bytes) + (t.expectedBytes >= 0 ? ' / ' + fmtBytes(t.expectedBytes) : '')),
-      el('td', { class: 'num' }, fmtRate(t.bytesPerSecond)), el('td', { class: 'num' }, fmtSeconds(t.etaSeconds)),
+      el('td', { class: 'num' }, t.stalledSeconds >= 0 ? '' : fmtRate(t.bytesPerSecond)),
+      el('td', { class: 'num eta' }, t.stalledSeconds >= 0
+        ? el('span', { class: 'stalled', title: 'no answer for longer than its retransmit timeout' }, 'stalled ' + t.stalledSeconds + ' s')
+        : fmtSeconds(t.etaSeconds)),
       el('td', { class: 'num' }, t.retransmits),
       el('td', { class: 'mono' }, Object.entries(t.options).map(([k, v]) => k + '=' + v).join(' ')));
   }
@@ -287,7 +290,8 @@ async function transfersPage(root) {
       el('td', { class: 'outcome outcome-' + t.outcome }, t.outcome), el('td', {}, progressBar(t)),
       el('td', { class: 'num' }, fmtBytes(t.bytes)), el('td', { class: 'num' }, fmtRate(t.bytesPerSecond)),
       el('td', { class: 'num' }, durationMs(t) + ' ms'), el('td', { class: 'num' }, t.retransmits),
-      el('td', {}, t.detail));
+      el('td', {}, t.detail, t.savedAs ? el('span', { class: 'saved-as' }, (t.detail ? ' · ' : '') + 'saved as ',
+        el('span', { class: 'mono' }, t.savedAs)) : null));
   }
   async function load() {
     const p = new URLSearchParams();

@@ -281,4 +281,32 @@ class DashboardTest {
         dashboard.accept(syslog(tick(1), "10.0.0.50", 6, "x"));
         assertThat(seen).containsExactly("lease", "timeline", "syslog", "timeline");
     }
+
+    @Test
+    void aTransferWithoutAnAnswerForLongerThanItsTimeoutIsStalledNotCountingDown() {
+        dashboard.accept(started(tick(1), 7, "10.0.0.50", "fw.bin", 4000));
+        dashboard.accept(progress(tick(1), 7, "10.0.0.50", 1000, 4000));
+        assertThat(dashboard.activeTransfers()).singleElement().satisfies(t -> {
+            assertThat(t.stalledSeconds()).isEqualTo(-1);
+            assertThat(t.etaSeconds()).isPositive();
+        });
+        dashboard.accept(progress(tick(1), 7, "10.0.0.50", 1000, 4000));
+        dashboard.accept(progress(tick(2), 7, "10.0.0.50", 1000, 4000));
+        assertThat(dashboard.activeTransfers()).singleElement().satisfies(t -> {
+            assertThat(t.stalledSeconds()).isEqualTo(3);
+            assertThat(t.etaSeconds()).isEqualTo(-1);
+        });
+        dashboard.accept(progress(tick(1), 7, "10.0.0.50", 2000, 4000));
+        assertThat(dashboard.activeTransfers()).singleElement().satisfies(t -> assertThat(t.stalledSeconds()).isEqualTo(-1));
+    }
+
+    @Test
+    void aFinishedUploadSaysWhereItWasSaved() {
+        InetSocketAddress peer = new InetSocketAddress(ip("10.0.0.51"), 49153);
+        java.nio.file.Path saved = java.nio.file.Path.of("/srv/backups/10.0.0.51/switch.cfg.20260301T120000Z");
+        dashboard.accept(new TransferFinished(tick(1), 8, peer, TransferDirection.WRITE, "switch.cfg", "octet", Map.of(),
+                5000, Duration.ofSeconds(1), 0, TransferOutcome.COMPLETED, "", "tftp", saved));
+        assertThat(dashboard.recentTransfers(t -> true, 10)).singleElement()
+                .satisfies(t -> assertThat(t.savedAs()).isEqualTo(saved.toString()));
+    }
 }
