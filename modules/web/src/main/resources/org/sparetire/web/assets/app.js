@@ -349,7 +349,7 @@ async function leasesPage(root) {
   function row(l) {
     const left = l.secondsLeft >= 0 ? (l.state === 'bound' || l.state === 'offered' ? 'in ' + fmtSeconds(l.secondsLeft) : fmtDateTime(l.expires)) : '';
     const release = (l.state === 'bound' || l.state === 'offered') ? el('button', { class: 'release', onclick: async () => {
-      if (!confirm('Release the lease of ' + l.mac + ' (' + (l.address || '') + ')?')) return;
+      if (!confirm('Release the lease of ' + l.mac + inParens(l.address) + '?')) return;
       const r = await post('/api/leases/' + encodeURIComponent(l.mac) + '/release');
       result.textContent = r.status === 200 ? 'released ' + l.mac
         : r.status === 501 ? 'releasing leases is not supported by this DHCP service yet'
