@@ -2,16 +2,10 @@ package org.sparetire.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +24,12 @@ import org.sparetire.testkit.PeerProgram;
  * of the bytes in memory is the file's).
  *
  * <p>The appliance runs in this JVM; its TFTP listens on port 69 (U-Boot cannot ask for another) of the
- * host end of a veth pair this test creates (10.66.0.1). The other end is bridged, inside a namespace, to
+ * host end of a veth pair this test creates (10.67.0.1). The other end is bridged, inside a namespace, to
  * the tap QEMU's NIC uses. The browser talks to the dashboard on 127.0.0.1.
  */
 class FilesPageUBootIT {
-    private static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
     private static final Duration T = Duration.ofSeconds(10);
-    private static final String HOST = "10.66.0.1";
+    private static final String HOST = "10.67.0.1";
     private static final String FILE = "fw.bin";
 
     @TempDir
@@ -45,7 +38,7 @@ class FilesPageUBootIT {
     @Test
     void theUBootLineOfTheFilesPageFetchesTheFile() throws Exception {
         PeerProgram.require("qemu-system-aarch64", "qemu-system-arm");
-        assertThat(UBOOT).as("U-Boot for QEMU's arm64 board (apt-get install u-boot-qemu)").exists();
+        assertThat(UBootConsole.UBOOT).as("U-Boot for QEMU's arm64 board (apt-get install u-boot-qemu)").exists();
         Path chromedriver = PeerProgram.require("chromedriver", "chromium-driver");
         Path chromium = PeerProgram.require("chromium", "chromium");
 
@@ -111,60 +104,13 @@ class FilesPageUBootIT {
         }
     }
 
-    /** Boots U-Boot on the bench, stops its autoboot, gives it an address, types the line and a crc32 of what came. */
-    private String runInUBoot(NetNamespace bench, String command) throws Exception {
-        Process vm = new ProcessBuilder("ip", "netns", "exec", bench.name(), "qemu-system-aarch64", "-machine", "virt",
-                "-cpu", "cortex-a57", "-m", "256", "-nographic", "-no-reboot", "-bios", UBOOT.toString(),
-                "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0")
-                .redirectErrorStream(true).start();
-        try {
-            Console console = new Console(vm);
-            console.await("Hit any key to stop autoboot", Duration.ofSeconds(120));
-            console.type("\n");
-            console.await("=> ", Duration.ofSeconds(20));
-            console.type("setenv ipaddr 10.66.0.50; setenv netmask 255.255.255.0\n");
+    /** Gives U-Boot an address on the bench, types the line and a crc32 of what came; the console after. */
+    private static String runInUBoot(NetNamespace bench, String command) throws Exception {
+        try (UBootConsole console = UBootConsole.boot(bench, "tap0")) {
+            console.type("setenv ipaddr 10.67.0.50; setenv netmask 255.255.255.0\n");
             console.type(command + "; crc32 ${fileaddr} ${filesize}\n");
             console.await("==> ", Duration.ofSeconds(120));
             return console.await("\n=> ", Duration.ofSeconds(5));
-        } finally {
-            vm.destroyForcibly();
-            vm.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** The VM's serial console: what it printed so far, and keys typed into it. */
-    private static final class Console {
-        private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        private final InputStream in;
-        private final OutputStream keys;
-
-        Console(Process vm) {
-            this.in = vm.getInputStream();
-            this.keys = vm.getOutputStream();
-        }
-
-        /** Reads until the text appears after what was awaited before, or the limit passes; the console so far. */
-        String await(String text, Duration limit) throws IOException, InterruptedException {
-            int from = seen.size();
-            long deadline = System.nanoTime() + limit.toNanos();
-            while (System.nanoTime() - deadline < 0) {
-                int available = in.available();
-                if (available > 0) {
-                    byte[] chunk = new byte[available];
-                    seen.write(chunk, 0, Math.max(in.read(chunk), 0));
-                    if (seen.toString(StandardCharsets.ISO_8859_1).indexOf(text, from) >= 0) {
-                        break;
-                    }
-                } else {
-                    Thread.sleep(50);
-                }
-            }
-            return seen.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        void type(String text) throws IOException {
-            keys.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            keys.flush();
         }
     }
 }

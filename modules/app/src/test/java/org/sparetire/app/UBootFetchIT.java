@@ -2,16 +2,10 @@ package org.sparetire.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
@@ -29,7 +23,6 @@ import org.sparetire.web.files.FetchCommands;
  */
 class UBootFetchIT {
     private static final Path JAR = Path.of("target/sparetire.jar").toAbsolutePath();
-    private static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
     private static final Duration T = Duration.ofSeconds(10);
     private static final Pattern WINDOWED = Pattern.compile("tftp read ok .*file=kernel\\.bin .*windowsize=16");
 
@@ -39,7 +32,7 @@ class UBootFetchIT {
     @Test
     void theOfferedUBootCommandFetchesTheFile() throws Exception {
         PeerProgram.require("qemu-system-aarch64", "qemu-system-arm");
-        assertThat(UBOOT).as("U-Boot for QEMU's arm64 board (apt-get install u-boot-qemu)").exists();
+        assertThat(UBootConsole.UBOOT).as("U-Boot for QEMU's arm64 board (apt-get install u-boot-qemu)").exists();
         Path root = Files.createDirectories(dir.resolve("tftpboot"));
         byte[] image = new byte[200_000];
         new Random(25).nextBytes(image);
@@ -66,15 +59,7 @@ class UBootFetchIT {
                 ns.awaitUdpPort(69, server, Duration.ofSeconds(60));
                 String command = FetchCommands.forFile("fw.bin", Addresses.parseNumeric("10.66.0.1"), 69).stream()
                         .filter(c -> c.client().equals("u-boot")).findFirst().orElseThrow().text();
-                Process vm = new ProcessBuilder("ip", "netns", "exec", ns.name(), "qemu-system-aarch64", "-machine", "virt",
-                        "-cpu", "cortex-a57", "-m", "256", "-nographic", "-no-reboot", "-bios", UBOOT.toString(),
-                        "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0")
-                        .redirectErrorStream(true).start();
-                try {
-                    Console console = new Console(vm);
-                    console.await("Hit any key to stop autoboot", Duration.ofSeconds(120));
-                    console.type("\n");
-                    console.await("=> ", Duration.ofSeconds(20));
+                try (UBootConsole console = UBootConsole.boot(ns, "tap0")) {
                     console.type("setenv ipaddr 10.66.0.50; setenv netmask 255.255.255.0\n");
                     console.type(command + "; crc32 ${fileaddr} ${filesize}\n");
                     String out = console.await("==> ", Duration.ofSeconds(120));
@@ -96,47 +81,8 @@ class UBootFetchIT {
                         Thread.sleep(50); // the server logs the transfer when the last ACK arrives
                     }
                     assertThat(server.output()).as("the server's line for the windowed transfer").containsPattern(WINDOWED);
-                } finally {
-                    vm.destroyForcibly();
-                    vm.waitFor(10, TimeUnit.SECONDS);
                 }
             }
-        }
-    }
-
-    /** The VM's serial console: what it printed so far, and keys typed into it. */
-    private static final class Console {
-        private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        private final InputStream in;
-        private final OutputStream keys;
-
-        Console(Process vm) {
-            this.in = vm.getInputStream();
-            this.keys = vm.getOutputStream();
-        }
-
-        /** Reads until the text appears or the limit passes; returns the console so far either way. */
-        String await(String text, Duration limit) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + limit.toNanos();
-            while (System.nanoTime() - deadline < 0) {
-                int available = in.available();
-                if (available > 0) {
-                    byte[] chunk = new byte[available];
-                    int n = in.read(chunk);
-                    seen.write(chunk, 0, Math.max(n, 0));
-                    if (seen.toString(StandardCharsets.ISO_8859_1).contains(text)) {
-                        return seen.toString(StandardCharsets.ISO_8859_1);
-                    }
-                } else {
-                    Thread.sleep(50);
-                }
-            }
-            return seen.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        void type(String text) throws IOException {
-            keys.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            keys.flush();
         }
     }
 }
