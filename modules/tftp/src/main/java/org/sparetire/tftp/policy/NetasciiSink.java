@@ -2,7 +2,6 @@ package org.sparetire.tftp.policy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.sparetire.tftp.codec.Netascii;
 import org.sparetire.tftp.session.BlockSink;
@@ -45,7 +44,7 @@ public final class NetasciiSink implements BlockSink {
     }
 
     @Override
-    public Optional<Path> savedAs() {
+    public Optional<String> savedAs() {
         return target.savedAs();
     }
 }

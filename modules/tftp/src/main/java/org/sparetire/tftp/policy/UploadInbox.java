@@ -231,8 +231,8 @@ public final class UploadInbox {
         }
 
         @Override
-        public Optional<Path> savedAs() {
-            return Optional.ofNullable(committedAs);
+        public Optional<String> savedAs() {
+            return Optional.ofNullable(committedAs).map(Path::toString);
         }
 
         @Override

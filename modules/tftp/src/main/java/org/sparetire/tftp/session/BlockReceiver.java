@@ -2,7 +2,6 @@ package org.sparetire.tftp.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.sparetire.core.event.TransferOutcome;
@@ -49,7 +48,7 @@ public final class BlockReceiver extends Transfer {
     }
 
     /** Where the sink kept the data, once committed. */
-    public Optional<Path> savedAs() {
+    public Optional<String> savedAs() {
         return sink.savedAs();
     }
 

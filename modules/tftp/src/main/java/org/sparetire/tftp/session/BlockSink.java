@@ -2,7 +2,6 @@ package org.sparetire.tftp.session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** Where a receiving transfer puts blocks, in order. Implemented by the upload inbox and the client. */
@@ -16,8 +15,11 @@ public interface BlockSink {
     /** The transfer failed: remove every trace of it. Never throws. */
     void abort();
 
-    /** Where the data was kept, once committed (an upload's versioned name), for the transfer's record. */
-    default Optional<Path> savedAs() {
+    /**
+     * Where the data was kept, once committed (an upload's versioned path), for the transfer's record; text,
+     * since the session knows no file system.
+     */
+    default Optional<String> savedAs() {
         return Optional.empty();
     }
 }

@@ -474,7 +474,7 @@ final class TransferContext {
             bytes = s.size();
         }
         Path savedAs = completion.outcome() == TransferOutcome.COMPLETED && session instanceof BlockReceiver r
-                ? r.savedAs().orElse(null) : null;
+                ? r.savedAs().map(Path::of).orElse(null) : null;
         server.finished(new TransferFinished(clock.now(), record.id(), record.peer(), record.direction(), record.file(),
                 record.mode(), record.options(), bytes, elapsed, session.retransmits(), completion.outcome(),
                 completion.detail(), "tftp", savedAs), session.parameters().blksize(), session.parameters().windowsize());
