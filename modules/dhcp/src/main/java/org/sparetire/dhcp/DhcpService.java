@@ -57,6 +57,12 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
     private static final int MAX_PINGS = 4;
     /** A request is decided again at most this many times after the shared store refused its lease. */
     private static final int MAX_CLAIMS = 4;
+    /**
+     * Leases a shared store may have queued before new DISCOVERs are left unanswered: past it, a database
+     * that cannot keep up would queue OFFERs until they are too late to matter, and the REQUESTs behind
+     * them too. REQUESTs are always taken, so clients already offered an address complete.
+     */
+    private static final int STORE_BACKLOG = 1024;
     /** At most one dashboard warning per this period while a flood lasts (the log has a line per sweep). */
     private static final Duration DROP_WARNING_EVERY = Duration.ofMinutes(1);
 
@@ -74,6 +80,9 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
+    private final AtomicLong storeBusy = new AtomicLong();
+    /** Leases handed to the store and not answered yet; event-loop confined. */
+    private int inStore;
     private volatile boolean accepting;
     /** Flood drops already reported, and when the last warning went out; touched only by the sweep. */
     private DhcpTransport.Dropped reportedDrops = new DhcpTransport.Dropped(0, 0, 0);
@@ -411,6 +420,12 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
             return;
         }
         requests.incrementAndGet();
+        LeaseStore j = journal;
+        if (j != null && inStore > STORE_BACKLOG && j.shared()
+                && request.type().filter(t -> t == org.sparetire.dhcp.codec.MessageType.DISCOVER).isPresent()) {
+            storeBusy.incrementAndGet();
+            return;
+        }
         respond(request, ingress, endpoint, 0, 0);
     }
 
@@ -484,7 +499,9 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
         List<Lease> leases = new ArrayList<>();
         batch.forEach(p -> leases.addAll(p.leases()));
         boolean firstTry = batch.stream().allMatch(p -> p.attempt() == 0);
+        inStore += leases.size();
         j.commit(leases, firstTry).whenComplete((done, error) -> transport.execute(() -> {
+            inStore -= leases.size();
             if (error != null) {
                 withhold(batch, error);
                 return;
@@ -732,6 +749,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
                     + config.interfaces().stream().collect(Collectors.joining(",")) + " requests=" + requests.get()
                     + " acks=" + acks.get() + (journal == null ? "" : " " + journal.status())
                     + (withheld.get() > 0 ? " withheld=" + withheld.get() : "")
+                    + (storeBusy.get() > 0 ? " store-busy-dropped=" + storeBusy.get() : "")
                     + (transport.dropped().total() > 0 ? " flood-dropped=" + transport.dropped().total() : "");
         }
         return new ServiceHealth(state, eps, detail);

@@ -62,14 +62,27 @@ public final class PostgresLeaseStore implements LeaseStore {
     private static final Duration KEEP_ENDED = Duration.ofDays(7);
     private static final int TRIES = 3;
     private static final String COLUMNS = "address, client_key, mac, state, expires, hostname";
-    private static final String CLAIM = "INSERT INTO dhcp_lease (address, client_key, mac, state, expires, hostname, "
-            + "server, updated) VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp()) ON CONFLICT (address) DO UPDATE SET "
+    /**
+     * One round trip per lease: the client's binding elsewhere (looked for only when asked), the claim on the
+     * address unless there is one, and, once claimed, the release of the client's other rows. Whether the
+     * claim lost to another client is read afterwards by a statement of its own, whose snapshot sees a
+     * row that another server committed while this one ran.
+     */
+    private static final String CLAIM = "WITH other AS (SELECT " + COLUMNS + " FROM dhcp_lease WHERE ?::boolean "
+            + "AND client_key = ? AND address <> ? AND state = 'bound' AND expires > ? ORDER BY expires DESC LIMIT 1), "
+            + "claimed AS (INSERT INTO dhcp_lease (address, client_key, mac, state, expires, hostname, server, updated) "
+            + "SELECT ?, ?, ?, ?, ?, ?, ?, clock_timestamp() WHERE NOT EXISTS (SELECT 1 FROM other) "
+            + "ON CONFLICT (address) DO UPDATE SET "
             + "client_key = EXCLUDED.client_key, mac = EXCLUDED.mac, state = EXCLUDED.state, expires = EXCLUDED.expires, "
             + "hostname = EXCLUDED.hostname, server = EXCLUDED.server, updated = EXCLUDED.updated "
             // The client's own row, unless an offer would shorten a binding it holds; or a free row.
             + "WHERE (dhcp_lease.client_key = EXCLUDED.client_key AND NOT (EXCLUDED.state = 'offered' "
             + "AND dhcp_lease.state = 'bound' AND dhcp_lease.expires > ?)) "
-            + "OR dhcp_lease.state NOT IN ('offered', 'bound', 'declined') OR dhcp_lease.expires <= ? RETURNING address";
+            + "OR dhcp_lease.state NOT IN ('offered', 'bound', 'declined') OR dhcp_lease.expires <= ? RETURNING address), "
+            + "freed AS (UPDATE dhcp_lease SET state = 'released', server = ?, updated = clock_timestamp() "
+            + "WHERE client_key = ? AND address <> ? AND state = ANY (?) AND EXISTS (SELECT 1 FROM claimed)) "
+            + "SELECT 'other', " + COLUMNS + " FROM other UNION ALL "
+            + "SELECT 'claimed', address, NULL, NULL, NULL, NULL, NULL FROM claimed";
 
     /** Told when the database stops or starts answering; called on the store's thread. */
     public interface Listener {
@@ -403,55 +416,65 @@ public final class PostgresLeaseStore implements LeaseStore {
                 release(c, l);
                 continue;
             }
-            if (firstTry.get(i) && l.state() == LeaseState.OFFERED) {
-                // The lease row is the truth: a client bound elsewhere is offered that address, not a new one.
-                Optional<Lease> elsewhere = boundElsewhere(c, l, now);
-                if (elsewhere.isPresent()) {
-                    refused.put(i, List.of(elsewhere.get()));
-                    continue;
-                }
-            }
-            if (!claimOne(c, l, now)) {
+            // The lease row is the truth: a client bound elsewhere is offered that address, not a new one.
+            boolean lookElsewhere = firstTry.get(i) && l.state() == LeaseState.OFFERED;
+            Claim claim = claimOne(c, l, now, lookElsewhere);
+            if (claim.elsewhere() != null) {
+                refused.put(i, List.of(claim.elsewhere()));
+            } else if (!claim.claimed()) {
                 Optional<Lease> holder = row(c, l.address());
                 if (holder.isPresent() && !holder.get().clientKey().equals(l.clientKey())) {
                     refused.put(i, List.of(holder.get()));
                 }
-                continue; // else: the client's own binding, kept as it is
+                // else: the client's own binding, kept as it is
             }
-            releaseOthers(c, l);
         }
         return refused;
     }
 
-    private boolean claimOne(Connection c, Lease l, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setString(1, l.address().getHostAddress());
-            ps.setString(2, l.clientKey());
-            ps.setString(3, l.mac());
-            ps.setString(4, name(l.state()));
-            ps.setObject(5, time(l.expires()));
-            ps.setString(6, l.hostname());
-            ps.setString(7, server);
-            ps.setObject(8, time(now));
-            ps.setObject(9, time(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+    private record Claim(boolean claimed, Lease elsewhere) {
     }
 
-    /** Once a client holds its new address, its other offers (and, once bound, its other bindings) end. */
-    private void releaseOthers(Connection c, Lease l) throws SQLException {
-        if (l.state() == LeaseState.DECLINED) {
-            return;
-        }
-        String states = l.state() == LeaseState.BOUND ? "('offered', 'bound')" : "('offered')";
-        try (PreparedStatement ps = c.prepareStatement("UPDATE dhcp_lease SET state = 'released', server = ?, "
-                + "updated = clock_timestamp() WHERE client_key = ? AND address <> ? AND state IN " + states)) {
-            ps.setString(1, server);
-            ps.setString(2, l.clientKey());
-            ps.setString(3, l.address().getHostAddress());
-            ps.executeUpdate();
+    private Claim claimOne(Connection c, Lease l, Instant now, boolean lookElsewhere) throws SQLException {
+        String address = l.address().getHostAddress();
+        // Once a client holds its new address, its other offers (and, once bound, its other bindings) end.
+        String[] others = switch (l.state()) {
+            case BOUND -> new String[] {"offered", "bound"};
+            case OFFERED -> new String[] {"offered"};
+            default -> new String[0];
+        };
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            int n = 1;
+            ps.setBoolean(n++, lookElsewhere);
+            ps.setString(n++, l.clientKey());
+            ps.setString(n++, address);
+            ps.setObject(n++, time(now));
+            ps.setString(n++, address);
+            ps.setString(n++, l.clientKey());
+            ps.setString(n++, l.mac());
+            ps.setString(n++, name(l.state()));
+            ps.setObject(n++, time(l.expires()));
+            ps.setString(n++, l.hostname());
+            ps.setString(n++, server);
+            ps.setObject(n++, time(now));
+            ps.setObject(n++, time(now));
+            ps.setString(n++, server);
+            ps.setString(n++, l.clientKey());
+            ps.setString(n++, address);
+            ps.setArray(n, c.createArrayOf("text", others));
+            boolean claimed = false;
+            Lease elsewhere = null;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String kind = rs.getString(1);
+                    if (kind.equals("claimed")) {
+                        claimed = true;
+                    } else if (kind.equals("other")) {
+                        elsewhere = leaseAt(rs, 2).orElse(null);
+                    }
+                }
+            }
+            return new Claim(claimed, elsewhere);
         }
     }
 
@@ -465,16 +488,6 @@ public final class PostgresLeaseStore implements LeaseStore {
             ps.setString(4, l.address().getHostAddress());
             ps.setString(5, l.clientKey());
             ps.executeUpdate();
-        }
-    }
-
-    private static Optional<Lease> boundElsewhere(Connection c, Lease l, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM dhcp_lease WHERE client_key = ? "
-                + "AND address <> ? AND state = 'bound' AND expires > ? ORDER BY expires DESC LIMIT 1")) {
-            ps.setString(1, l.clientKey());
-            ps.setString(2, l.address().getHostAddress());
-            ps.setObject(3, time(now));
-            return first(ps);
         }
     }
 
@@ -626,13 +639,19 @@ public final class PostgresLeaseStore implements LeaseStore {
     }
 
     private static Optional<Lease> lease(ResultSet rs) throws SQLException {
+        return leaseAt(rs, 1);
+    }
+
+    /** The six lease columns starting at column {@code at}. */
+    private static Optional<Lease> leaseAt(ResultSet rs, int at) throws SQLException {
         try {
-            InetAddress address = Addresses.parseNumeric(rs.getString(1));
-            LeaseState state = LeaseState.valueOf(rs.getString(4).toUpperCase(Locale.ROOT));
-            Instant expires = rs.getObject(5, OffsetDateTime.class).toInstant();
-            return Optional.of(new Lease(rs.getString(2), rs.getString(3), address, state, expires, rs.getString(6)));
+            InetAddress address = Addresses.parseNumeric(rs.getString(at));
+            LeaseState state = LeaseState.valueOf(rs.getString(at + 3).toUpperCase(Locale.ROOT));
+            Instant expires = rs.getObject(at + 4, OffsetDateTime.class).toInstant();
+            return Optional.of(new Lease(rs.getString(at + 1), rs.getString(at + 2), address, state, expires,
+                    rs.getString(at + 5)));
         } catch (IllegalArgumentException e) {
-            log.warn("dhcp lease store: skipping unreadable row for {}: {}", rs.getString(1), e.getMessage());
+            log.warn("dhcp lease store: skipping unreadable row for {}: {}", rs.getString(at), e.getMessage());
             return Optional.empty();
         }
     }
