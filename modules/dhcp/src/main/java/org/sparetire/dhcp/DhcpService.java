@@ -63,6 +63,11 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
      * them too. REQUESTs are always taken, so clients already offered an address complete.
      */
     private static final int STORE_BACKLOG = 1024;
+    /**
+     * A shared store whose last commit took longer than this is behind: new DISCOVERs go unanswered until
+     * a commit is quick again (clients retry after seconds; an OFFER that late is lost anyway).
+     */
+    private static final long STORE_SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** At most one dashboard warning per this period while a flood lasts (the log has a line per sweep). */
     private static final Duration DROP_WARNING_EVERY = Duration.ofMinutes(1);
 
@@ -81,8 +86,9 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
     private final AtomicLong storeBusy = new AtomicLong();
-    /** Leases handed to the store and not answered yet; event-loop confined. */
+    /** Leases handed to the store and not answered yet, and how long its last commit took; event-loop confined. */
     private int inStore;
+    private long lastCommitNanos;
     private volatile boolean accepting;
     /** Flood drops already reported, and when the last warning went out; touched only by the sweep. */
     private DhcpTransport.Dropped reportedDrops = new DhcpTransport.Dropped(0, 0, 0);
@@ -421,7 +427,8 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
         }
         requests.incrementAndGet();
         LeaseStore j = journal;
-        if (j != null && inStore > STORE_BACKLOG && j.shared()
+        boolean behind = inStore > STORE_BACKLOG || inStore > 0 && lastCommitNanos > STORE_SLOW_NANOS;
+        if (j != null && behind && j.shared()
                 && request.type().filter(t -> t == org.sparetire.dhcp.codec.MessageType.DISCOVER).isPresent()) {
             storeBusy.incrementAndGet();
             return;
@@ -500,8 +507,10 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
         batch.forEach(p -> leases.addAll(p.leases()));
         boolean firstTry = batch.stream().allMatch(p -> p.attempt() == 0);
         inStore += leases.size();
+        long started = System.nanoTime();
         j.commit(leases, firstTry).whenComplete((done, error) -> transport.execute(() -> {
             inStore -= leases.size();
+            lastCommitNanos = System.nanoTime() - started;
             if (error != null) {
                 withhold(batch, error);
                 return;
@@ -589,7 +598,8 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
                     publish();
                 } else {
                     // The probe went out before the claim: with a shared store the offer still waits for it.
-                    List<Lease> leases = leasesOf(step, request, r, journal);
+                    LeaseStore store = journal;
+                    List<Lease> leases = store == null ? List.of() : leasesOf(step, request, r, store);
                     if (leases.isEmpty()) {
                         finish(step, endpoint);
                     } else {
