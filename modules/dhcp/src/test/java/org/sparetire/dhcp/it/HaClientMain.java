@@ -34,6 +34,7 @@ import org.sparetire.dhcp.support.Requests;
  * <pre>
  * dora SECONDS MAC...        DISCOVER, take one of the OFFERs at random, REQUEST it; retried until SECONDS pass
  * reboot SECONDS MAC=IP...   INIT-REBOOT: REQUEST the address again with no server id (RFC 2131 section 4.3.2)
+ * leases 0 CONFIG           what {@code sparetire dhcp leases -c CONFIG} prints: the shared store, read from here
  * </pre>
  * Output lines: {@code OFFER mac ip server}, {@code ACK mac ip server}, {@code NAK mac ip server},
  * {@code NONE mac}, and {@code DONE} after each command.
@@ -64,6 +65,11 @@ public final class HaClientMain {
                 if (w.length < 2) {
                     continue;
                 }
+                if (w[0].equals("leases")) {
+                    out.print(leases(java.nio.file.Path.of(w[2])));
+                    out.println("DONE");
+                    continue;
+                }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(w[1]));
                 List<Future<?>> all = new ArrayList<>();
                 for (int i = 2; i < w.length; i++) {
@@ -89,6 +95,16 @@ public final class HaClientMain {
         }
         clients.shutdownNow();
         socket.close();
+    }
+
+    private static String leases(java.nio.file.Path config) {
+        try {
+            var c = new org.sparetire.core.config.ConfigLoader(List.of(org.sparetire.dhcp.DhcpConfig.SECTION))
+                    .load(config, org.sparetire.core.config.ConfigOverrides.none()).section(org.sparetire.dhcp.DhcpConfig.SECTION);
+            return org.sparetire.dhcp.LeaseReport.render(c.leaseStore(), java.time.Instant.now(), false);
+        } catch (Exception e) {
+            return "ERROR leases " + e + "\n";
+        }
     }
 
     private static void dora(String mac, long deadline) throws Exception {

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,6 +144,14 @@ class HaLeaseStoreIT {
                                 .isEqualTo(1);
                     }
                     assertThat(violations).as(client.transcript()).isEmpty();
+
+                    // sparetire dhcp leases reads the shared table (the password from its file, never shown).
+                    Path config = dir.resolve("a0/sparetire.yaml");
+                    String report = String.join("\n", client.run("leases 0 " + config));
+                    assertThat(report).contains(ipByMac.size() + " leases held now in postgresql " + pg.url())
+                            .doesNotContain(Files.readString(pg.passwordFile()).strip());
+                    ipByMac.forEach((mac, ip) -> assertThat(report).containsPattern(
+                            java.util.regex.Pattern.quote(ip) + " +bound +" + java.util.regex.Pattern.quote(mac)));
                 } finally {
                     for (ServerProcess s : servers) {
                         if (s != null) {
