@@ -64,10 +64,11 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
      */
     private static final int STORE_BACKLOG = 1024;
     /**
-     * A shared store whose last commit took longer than this is behind: new DISCOVERs go unanswered until
-     * a commit is quick again (clients retry after seconds; an OFFER that late is lost anyway).
+     * A shared store is behind when what waits for it would take longer than this, at the time per lease
+     * its last commit took (Little's law): new DISCOVERs then go unanswered until it has caught up
+     * (clients retry after seconds; an OFFER that late is lost anyway).
      */
-    private static final long STORE_SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long STORE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** At most one dashboard warning per this period while a flood lasts (the log has a line per sweep). */
     private static final Duration DROP_WARNING_EVERY = Duration.ofMinutes(1);
 
@@ -86,9 +87,9 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong withheld = new AtomicLong();
     private final AtomicLong storeBusy = new AtomicLong();
-    /** Leases handed to the store and not answered yet, and how long its last commit took; event-loop confined. */
+    /** Leases handed to the store and not answered yet, and its last commit's time per lease; event-loop confined. */
     private int inStore;
-    private long lastCommitNanos;
+    private long nanosPerLease;
     private volatile boolean accepting;
     /** Flood drops already reported, and when the last warning went out; touched only by the sweep. */
     private DhcpTransport.Dropped reportedDrops = new DhcpTransport.Dropped(0, 0, 0);
@@ -427,7 +428,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
         }
         requests.incrementAndGet();
         LeaseStore j = journal;
-        boolean behind = inStore > STORE_BACKLOG || inStore > 0 && lastCommitNanos > STORE_SLOW_NANOS;
+        boolean behind = inStore > STORE_BACKLOG || (long) inStore * nanosPerLease > STORE_WAIT_NANOS;
         if (j != null && behind && j.shared()
                 && request.type().filter(t -> t == org.sparetire.dhcp.codec.MessageType.DISCOVER).isPresent()) {
             storeBusy.incrementAndGet();
@@ -510,7 +511,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
         long started = System.nanoTime();
         j.commit(leases, firstTry).whenComplete((done, error) -> transport.execute(() -> {
             inStore -= leases.size();
-            lastCommitNanos = System.nanoTime() - started;
+            nanosPerLease = (System.nanoTime() - started) / leases.size();
             if (error != null) {
                 withhold(batch, error);
                 return;

@@ -63,26 +63,23 @@ public final class PostgresLeaseStore implements LeaseStore {
     private static final int TRIES = 3;
     private static final String COLUMNS = "address, client_key, mac, state, expires, hostname";
     /**
-     * One round trip per lease: the client's binding elsewhere (looked for only when asked), the claim on the
-     * address unless there is one, and, once claimed, the release of the client's other rows. Whether the
-     * claim lost to another client is read afterwards by a statement of its own, whose snapshot sees a
-     * row that another server committed while this one ran.
+     * The claim on one address: taken when the row is free, expired or already this client's. Run as one
+     * JDBC batch for every lease of a transaction (one round trip), its update count says which won.
      */
-    private static final String CLAIM = "WITH other AS (SELECT " + COLUMNS + " FROM dhcp_lease WHERE ?::boolean "
-            + "AND client_key = ? AND address <> ? AND state = 'bound' AND expires > ? ORDER BY expires DESC LIMIT 1), "
-            + "claimed AS (INSERT INTO dhcp_lease (address, client_key, mac, state, expires, hostname, server, updated) "
-            + "SELECT ?, ?, ?, ?, ?, ?, ?, clock_timestamp() WHERE NOT EXISTS (SELECT 1 FROM other) "
-            + "ON CONFLICT (address) DO UPDATE SET "
+    private static final String CLAIM = "INSERT INTO dhcp_lease (address, client_key, mac, state, expires, hostname, "
+            + "server, updated) VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp()) ON CONFLICT (address) DO UPDATE SET "
             + "client_key = EXCLUDED.client_key, mac = EXCLUDED.mac, state = EXCLUDED.state, expires = EXCLUDED.expires, "
             + "hostname = EXCLUDED.hostname, server = EXCLUDED.server, updated = EXCLUDED.updated "
             // The client's own row, unless an offer would shorten a binding it holds; or a free row.
             + "WHERE (dhcp_lease.client_key = EXCLUDED.client_key AND NOT (EXCLUDED.state = 'offered' "
             + "AND dhcp_lease.state = 'bound' AND dhcp_lease.expires > ?)) "
-            + "OR dhcp_lease.state NOT IN ('offered', 'bound', 'declined') OR dhcp_lease.expires <= ? RETURNING address), "
-            + "freed AS (UPDATE dhcp_lease SET state = 'released', server = ?, updated = clock_timestamp() "
-            + "WHERE client_key = ? AND address <> ? AND state = ANY (?) AND EXISTS (SELECT 1 FROM claimed)) "
-            + "SELECT 'other', " + COLUMNS + " FROM other UNION ALL "
-            + "SELECT 'claimed', address, NULL, NULL, NULL, NULL, NULL FROM claimed";
+            + "OR dhcp_lease.state NOT IN ('offered', 'bound', 'declined') OR dhcp_lease.expires <= ?";
+    /** Once a client holds its new address, its other offers (and, once bound, its other bindings) end. */
+    private static final String FREE_OTHERS = "UPDATE dhcp_lease SET state = 'released', server = ?, "
+            + "updated = clock_timestamp() WHERE client_key = ? AND address <> ? AND state = ANY (?)";
+    /** A release ends the row only while it is still this client's. */
+    private static final String RELEASE = "UPDATE dhcp_lease SET state = ?, expires = ?, server = ?, "
+            + "updated = clock_timestamp() WHERE address = ? AND client_key = ? AND state IN ('offered', 'bound')";
 
     /** Told when the database stops or starts answering; called on the store's thread. */
     public interface Listener {
@@ -398,6 +395,12 @@ public final class PostgresLeaseStore implements LeaseStore {
         }
     }
 
+    /**
+     * Four round trips whatever the number of leases: releases, the bindings elsewhere of the clients
+     * being offered, the claims, then (in statements of their own, whose snapshots see rows another
+     * server committed meanwhile) the holders of the addresses not won, and the release of the winners'
+     * other rows.
+     */
     private Map<Integer, List<Lease>> apply(Connection c, List<Lease> all, List<Boolean> firstTry) throws SQLException {
         Map<Integer, List<Lease>> refused = new HashMap<>();
         Instant now = clock.get();
@@ -407,101 +410,142 @@ public final class PostgresLeaseStore implements LeaseStore {
             order.add(i);
         }
         order.sort(Comparator.comparingLong(i -> Addresses.ipv4ToLong(all.get(i).address())));
+        List<Integer> releases = new ArrayList<>();
+        List<Integer> claims = new ArrayList<>();
         for (int i : order) {
-            Lease l = all.get(i);
-            if (l.state() == LeaseState.EXPIRED) {
+            LeaseState st = all.get(i).state();
+            if (st == LeaseState.EXPIRED) {
                 continue; // a row whose time has passed is free already; writing it could undo a renewal elsewhere
             }
-            if (!l.state().holdsAddress()) {
-                release(c, l);
-                continue;
+            (st.holdsAddress() ? claims : releases).add(i);
+        }
+        if (!releases.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
+                for (int i : releases) {
+                    Lease l = all.get(i);
+                    ps.setString(1, name(l.state()));
+                    ps.setObject(2, time(l.expires()));
+                    ps.setString(3, server);
+                    ps.setString(4, l.address().getHostAddress());
+                    ps.setString(5, l.clientKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            // The lease row is the truth: a client bound elsewhere is offered that address, not a new one.
-            boolean lookElsewhere = firstTry.get(i) && l.state() == LeaseState.OFFERED;
-            Claim claim = claimOne(c, l, now, lookElsewhere);
-            if (claim.elsewhere() != null) {
-                refused.put(i, List.of(claim.elsewhere()));
-            } else if (!claim.claimed()) {
-                Optional<Lease> holder = row(c, l.address());
-                if (holder.isPresent() && !holder.get().clientKey().equals(l.clientKey())) {
-                    refused.put(i, List.of(holder.get()));
+        }
+        // The lease row is the truth: a client bound elsewhere is offered that address, not a new one.
+        Map<String, Lease> boundElsewhere = boundElsewhere(c, all, claims, firstTry, now);
+        List<Integer> tried = new ArrayList<>();
+        for (int i : claims) {
+            Lease l = all.get(i);
+            Lease other = l.state() == LeaseState.OFFERED && firstTry.get(i) ? boundElsewhere.get(l.clientKey()) : null;
+            if (other != null && !other.address().equals(l.address())) {
+                refused.put(i, List.of(other));
+            } else {
+                tried.add(i);
+            }
+        }
+        if (tried.isEmpty()) {
+            return refused;
+        }
+        int[] won;
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            for (int i : tried) {
+                Lease l = all.get(i);
+                ps.setString(1, l.address().getHostAddress());
+                ps.setString(2, l.clientKey());
+                ps.setString(3, l.mac());
+                ps.setString(4, name(l.state()));
+                ps.setObject(5, time(l.expires()));
+                ps.setString(6, l.hostname());
+                ps.setString(7, server);
+                ps.setObject(8, time(now));
+                ps.setObject(9, time(now));
+                ps.addBatch();
+            }
+            won = ps.executeBatch();
+        }
+        List<Integer> lost = new ArrayList<>();
+        List<Integer> claimed = new ArrayList<>();
+        for (int k = 0; k < tried.size(); k++) {
+            (won[k] > 0 ? claimed : lost).add(tried.get(k));
+        }
+        if (!lost.isEmpty()) {
+            Map<InetAddress, Lease> holders = rows(c, lost.stream().map(i -> all.get(i).address()).toList());
+            for (int i : lost) {
+                Lease holder = holders.get(all.get(i).address());
+                if (holder != null && !holder.clientKey().equals(all.get(i).clientKey())) {
+                    refused.put(i, List.of(holder));
                 }
                 // else: the client's own binding, kept as it is
             }
         }
+        freeOthers(c, all, claimed);
         return refused;
     }
 
-    private record Claim(boolean claimed, Lease elsewhere) {
-    }
-
-    private Claim claimOne(Connection c, Lease l, Instant now, boolean lookElsewhere) throws SQLException {
-        String address = l.address().getHostAddress();
-        // Once a client holds its new address, its other offers (and, once bound, its other bindings) end.
-        String[] others = switch (l.state()) {
-            case BOUND -> new String[] {"offered", "bound"};
-            case OFFERED -> new String[] {"offered"};
-            default -> new String[0];
-        };
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            int n = 1;
-            ps.setBoolean(n++, lookElsewhere);
-            ps.setString(n++, l.clientKey());
-            ps.setString(n++, address);
-            ps.setObject(n++, time(now));
-            ps.setString(n++, address);
-            ps.setString(n++, l.clientKey());
-            ps.setString(n++, l.mac());
-            ps.setString(n++, name(l.state()));
-            ps.setObject(n++, time(l.expires()));
-            ps.setString(n++, l.hostname());
-            ps.setString(n++, server);
-            ps.setObject(n++, time(now));
-            ps.setObject(n++, time(now));
-            ps.setString(n++, server);
-            ps.setString(n++, l.clientKey());
-            ps.setString(n++, address);
-            ps.setArray(n, c.createArrayOf("text", others));
-            boolean claimed = false;
-            Lease elsewhere = null;
+    private Map<String, Lease> boundElsewhere(Connection c, List<Lease> all, List<Integer> claims, List<Boolean> firstTry,
+                                              Instant now) throws SQLException {
+        List<String> clients = new ArrayList<>();
+        for (int i : claims) {
+            if (firstTry.get(i) && all.get(i).state() == LeaseState.OFFERED) {
+                clients.add(all.get(i).clientKey());
+            }
+        }
+        Map<String, Lease> out = new HashMap<>();
+        if (clients.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM dhcp_lease WHERE client_key = ANY (?) "
+                + "AND state = 'bound' AND expires > ? ORDER BY expires")) {
+            ps.setArray(1, c.createArrayOf("text", clients.toArray()));
+            ps.setObject(2, time(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String kind = rs.getString(1);
-                    if (kind.equals("claimed")) {
-                        claimed = true;
-                    } else if (kind.equals("other")) {
-                        elsewhere = leaseAt(rs, 2).orElse(null);
-                    }
+                    lease(rs).ifPresent(l -> out.put(l.clientKey(), l)); // the latest expiry last, so it stays
                 }
             }
-            return new Claim(claimed, elsewhere);
+        }
+        return out;
+    }
+
+    private void freeOthers(Connection c, List<Lease> all, List<Integer> claimed) throws SQLException {
+        boolean any = false;
+        try (PreparedStatement ps = c.prepareStatement(FREE_OTHERS)) {
+            for (int i : claimed) {
+                Lease l = all.get(i);
+                String[] others = switch (l.state()) {
+                    case BOUND -> new String[] {"offered", "bound"};
+                    case OFFERED -> new String[] {"offered"};
+                    default -> null;
+                };
+                if (others == null) {
+                    continue;
+                }
+                ps.setString(1, server);
+                ps.setString(2, l.clientKey());
+                ps.setString(3, l.address().getHostAddress());
+                ps.setArray(4, c.createArrayOf("text", others));
+                ps.addBatch();
+                any = true;
+            }
+            if (any) {
+                ps.executeBatch();
+            }
         }
     }
 
-    /** A release ends the row only while it is still this client's. */
-    private void release(Connection c, Lease l) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE dhcp_lease SET state = ?, expires = ?, server = ?, "
-                + "updated = clock_timestamp() WHERE address = ? AND client_key = ? AND state IN ('offered', 'bound')")) {
-            ps.setString(1, name(l.state()));
-            ps.setObject(2, time(l.expires()));
-            ps.setString(3, server);
-            ps.setString(4, l.address().getHostAddress());
-            ps.setString(5, l.clientKey());
-            ps.executeUpdate();
+    private static Map<InetAddress, Lease> rows(Connection c, List<InetAddress> addresses) throws SQLException {
+        Map<InetAddress, Lease> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM dhcp_lease WHERE address = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", addresses.stream().map(InetAddress::getHostAddress).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lease(rs).ifPresent(l -> out.put(l.address(), l));
+                }
+            }
         }
-    }
-
-    private static Optional<Lease> row(Connection c, InetAddress address) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM dhcp_lease WHERE address = ?")) {
-            ps.setString(1, address.getHostAddress());
-            return first(ps);
-        }
-    }
-
-    private static Optional<Lease> first(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? lease(rs) : Optional.empty();
-        }
+        return out;
     }
 
     private void changes(Changes ch) {
@@ -639,11 +683,7 @@ public final class PostgresLeaseStore implements LeaseStore {
     }
 
     private static Optional<Lease> lease(ResultSet rs) throws SQLException {
-        return leaseAt(rs, 1);
-    }
-
-    /** The six lease columns starting at column {@code at}. */
-    private static Optional<Lease> leaseAt(ResultSet rs, int at) throws SQLException {
+        int at = 1;
         try {
             InetAddress address = Addresses.parseNumeric(rs.getString(at));
             LeaseState state = LeaseState.valueOf(rs.getString(at + 3).toUpperCase(Locale.ROOT));
