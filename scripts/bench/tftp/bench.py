@@ -377,8 +377,9 @@ def run_inside(args):
         "Everything runs on loopback inside a private network namespace; 64 MiB random file (4 MiB for the",
         "concurrent rows), best of %d runs (3 for the concurrent rows); all four servers stay up and take turns" % args.runs,
         "within each row, run after run, so load that drifts during the run treats them alike. Warm-up: downloads",
-        "of at least %d blocks per server at each lockstep blksize (%d files at 65464), then two at 1468." % (
-            WARMUP_BLOCKS, warmup_downloads(65464)),
+        ("of at least %d blocks per server at each lockstep blksize (%d files at 65464), then two at 1468." % (
+            WARMUP_BLOCKS, warmup_downloads(65464)) if args.warmup_1468 is None
+         else "%d downloads per server at 1468 (`--warmup-1468 %d`)." % (args.warmup_1468, args.warmup_1468)),
         "Time to ready is the best of 3 starts; every download SHA-256 checked.",
         "The clients write their downloads to %s." % ("tmpfs (/dev/shm), so no disk writeback adds noise" if out_on_tmpfs else "the disk"),
         "MB = 10^6 bytes. Client process wall time, except the sparetire-client rows, which time the second",
