@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# DHCP 4-way exchange rate: sparetire vs dnsmasq vs Kea (memfile), driven by Kea's perfdhcp.
+# DHCP 4-way exchange rate: sparetire (journal, and PostgreSQL lease store) vs dnsmasq vs Kea (memfile),
+# driven by Kea's perfdhcp.
 #
 # Everything runs inside two network namespaces this script creates and deletes (server side and
 # client side, joined by a veth pair); no packet reaches a real interface. Each load run is bounded by
@@ -9,6 +10,7 @@
 #   sudo scripts/bench/dhcp/run.sh --write         # also replace the DHCP block of docs/benchmarks.md
 #   RATES="2000 16000" PERIOD=5 sudo scripts/bench/dhcp/run.sh
 #   SERVERS="sparetire kea" RATES=8000 sudo scripts/bench/dhcp/run.sh   # a subset, for a quick check
+#   SERVERS="sparetire sparetire_pg" sudo scripts/bench/dhcp/run.sh      # the journal beside the PostgreSQL store
 #   REPEAT=3 sudo scripts/bench/dhcp/run.sh --write  # every cell the median of 3 runs, with the range beside it
 #   PIN=0 sudo scripts/bench/dhcp/run.sh           # let the scheduler place everything (the default pins)
 #   JAVA_EXTRA="-Xlog:gc:file=/tmp/gc.log" SERVERS=sparetire sudo scripts/bench/dhcp/run.sh   # more JVM options
@@ -33,13 +35,17 @@
 # Per-lease logging is off in all three servers (each one's quiet setting), so the figures compare lease
 # handling, not log formatting.
 #
-# Needs: root, iproute2, kea-admin (perfdhcp), dnsmasq-base, kea-dhcp4-server, a JDK 17 and Maven
+# sparetire_pg is sparetire with dhcp.lease-store: postgresql, on a throwaway cluster of Debian's
+# PostgreSQL started in the server namespace (its loopback), fsync and synchronous_commit on: every ACK
+# waits for its transaction's commit as the journal's ACKs wait for fdatasync.
+#
+# Needs: root, iproute2, kea-admin (perfdhcp), dnsmasq-base, kea-dhcp4-server, postgresql, a JDK 17 and Maven
 # (the module and what it depends on are built first, so a fresh clone works).
 set -euo pipefail
 
 RATES=${RATES:-"1000 2000 4000 8000"}
 PERIOD=${PERIOD:-10}
-SERVERS=${SERVERS:-"sparetire dnsmasq kea"}
+SERVERS=${SERVERS:-"sparetire sparetire_pg dnsmasq kea"}
 CLIENTS=${CLIENTS:-50000}
 PIN=${PIN:-1}
 REPEAT=${REPEAT:-1}
@@ -73,6 +79,7 @@ cleanup() {
     for pid in "${PIDS[@]:-}"; do
         [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
     done
+    pg_stop
     ip netns del "$SRV" 2>/dev/null || true
     ip netns del "$CLI" 2>/dev/null || true
 }
@@ -123,6 +130,24 @@ JSON
         > "$WORK/run/kea.out" 2>&1 &
     PIDS+=($!)
     sleep 2
+}
+
+start_sparetire_pg() {
+    [[ -n "${PG_DIR:-}" ]] || pg_start "$SRV"
+    pg_sql "DROP TABLE IF EXISTS dhcp_lease; DROP TABLE IF EXISTS schema_version" >/dev/null
+    start_sparetire_server "$ROOT" "$SRV" "$WORK" "$CP" 10.77.255.250 \
+        "lease-store: {type: postgresql, url: \"$PG_URL\", user: sparetire, password-file: $PG_PASSWORD_FILE}"
+    PIDS+=("$SPARETIRE_PID")
+    unset SPARETIRE_PID
+}
+
+# bound leases the server under test has made durable so far
+bound_leases() {
+    if [[ $1 == sparetire_pg ]]; then
+        pg_sql "SELECT count(*) FROM dhcp_lease WHERE state = 'bound'"
+    else
+        grep -c '^bound' "$WORK/run/sparetire.leases" || true
+    fi
 }
 
 stop_last() {
@@ -191,11 +216,11 @@ for rate in $RATES; do
         CURRENT=$server
         "start_$server"
         before=0
-        if [[ $server == sparetire ]]; then
+        if [[ $server == sparetire* ]]; then
             # JIT warm-up in the same JVM, with other clients (-b) so the measured run starts from scratch
             ip netns exec "$CLI" ${CLIENT_CPU[@]+"${CLIENT_CPU[@]}"} "${PERFDHCP[@]}" -4 -l 10.77.0.2 -r 4000 -R 10000 -p 20 -b mac=00:0c:02:00:00:00 10.77.0.1 \
                 > "$WORK/warmup.txt" 2>&1 || true
-            before=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
+            before=$(bound_leases "$server")
         fi
         server_pid=${PIDS[-1]}
         cpu0=$(cpu_ticks "$server_pid")
@@ -204,9 +229,9 @@ for rate in $RATES; do
         echo "  $server $rate/s: server CPU during the run ${cpu_ms} ms" >&2
         durable="-"
         stop_last
-        if [[ $server == sparetire ]]; then
-            bound=$(grep -c '^bound' "$WORK/run/sparetire.leases" || true)
-            durable="$((bound - before)) lines for $acks ACKs"
+        if [[ $server == sparetire* ]]; then
+            bound=$(bound_leases "$server")
+            durable="$((bound - before)) bound for $acks ACKs"
         fi
         RESULT[$server,$rate]+="$got|$acks|$drops|$durable|$client_ms|$cpu_ms|$latency;"
         echo "$server offered=$rate/s run $rep exchanges=$got/s acks=$acks request-drops=$drops journal=$durable client-cpu=${client_ms}ms latency-ms(p50/p99)=$latency" >&2
@@ -244,8 +269,9 @@ PY
     if [[ $PIN == 1 ]]; then
         echo "$GEN_NAME runs on CPU 0 and each server on CPU 1 (taskset), so a server cannot starve the load generator."
     fi
-    echo "sparetire fsyncs its journal before every ACK leaves (group commit); dnsmasq and Kea memfile"
-    echo "write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
+    echo "sparetire fsyncs its journal before every ACK leaves (group commit); with the PostgreSQL store every"
+    echo "OFFER and ACK waits for the commit of its claim (one transaction per burst, fsync and synchronous_commit on,"
+    echo "database on the server's loopback); dnsmasq and Kea memfile write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."
     echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN$([[ $LOADGEN == perfdhcp ]] && echo " PERFDHCP_RCVBUF=$PERFDHCP_RCVBUF") RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
     echo
@@ -256,11 +282,11 @@ PY
         echo "run beside it; the servers take turns within each repetition."
     fi
     echo
-    echo "| offered rate | sparetire | dnsmasq 2.90 | Kea 2.2 memfile (1 thread) |"
-    echo "|---:|---:|---:|---:|"
+    echo "| offered rate | sparetire (journal) | sparetire (PostgreSQL 15) | dnsmasq 2.90 | Kea 2.2 memfile (1 thread) |"
+    echo "|---:|---:|---:|---:|---:|"
     for rate in $RATES; do
         row="| $rate/s"
-        for server in sparetire dnsmasq kea; do
+        for server in sparetire sparetire_pg dnsmasq kea; do
             if [[ -z "${RESULT[$server,$rate]:-}" ]]; then row+=" | -"; continue; fi
             IFS='|' read -r got low high drops <<< "$(median_run "${RESULT[$server,$rate]}")"
             if ((REPEAT > 1)); then
@@ -272,16 +298,18 @@ PY
         echo "$row |"
     done
     echo
-    echo "Journal check (sparetire): every ACK $GEN_NAME received has a \`bound\` line on disk:"
+    echo "Durability check (sparetire): every ACK $GEN_NAME received has a \`bound\` line in the journal, or a bound row in the database:"
     for rate in $RATES; do
-        [[ -n "${RESULT[sparetire,$rate]:-}" ]] || continue
+      for server in sparetire sparetire_pg; do
+        [[ -n "${RESULT[$server,$rate]:-}" ]] || continue
         lines=""
-        IFS=';' read -ra runs <<< "${RESULT[sparetire,$rate]}"
+        IFS=';' read -ra runs <<< "${RESULT[$server,$rate]}"
         for run in "${runs[@]}"; do
             IFS="|" read -r got acks drops durable _ <<< "$run"
             lines+="${lines:+; }$durable"
         done
-        echo "- $rate/s: $lines"
+        echo "- $server $rate/s: $lines"
+      done
     done
     echo
     if [[ $LOADGEN == dhcpload ]]; then
@@ -292,7 +320,7 @@ PY
         echo "core whatever the server, so its figure shows when it has no CPU left, not how much work it did):"
     fi
     for rate in $RATES; do
-        for server in sparetire dnsmasq kea; do
+        for server in sparetire sparetire_pg dnsmasq kea; do
             [[ -n "${RESULT[$server,$rate]:-}" ]] || continue
             cells=""
             IFS=';' read -ra runs <<< "${RESULT[$server,$rate]}"
