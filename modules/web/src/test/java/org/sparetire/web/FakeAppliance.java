@@ -102,4 +102,10 @@ public final class FakeAppliance implements ApplianceControl {
     public Map<String, Long> dhcpDropped() {
         return Map.of("inform-rate", 5L, "unicast-queue-full", 0L);
     }
+
+    /** A shared lease store whose database does not answer. */
+    @Override
+    public java.util.Optional<Boolean> dhcpLeaseStoreUp() {
+        return java.util.Optional.of(false);
+    }
 }

@@ -69,7 +69,8 @@ class ApplianceMetricsTest {
                 .contains("sparetire_dhcp_pool_addresses{pool=\"lab 10.77.0.100-10.77.0.199\"} 100.0")
                 .contains("sparetire_syslog_messages_dropped_total 3.0")
                 .contains("sparetire_dhcp_dropped_total{reason=\"inform-rate\"} 5.0")
-                .contains("sparetire_dhcp_dropped_total{reason=\"unicast-queue-full\"} 0.0");
+                .contains("sparetire_dhcp_dropped_total{reason=\"unicast-queue-full\"} 0.0")
+                .contains("sparetire_dhcp_lease_store_up 0.0");
 
         // The lease gauge follows the clock: ten minutes on, the bound lease has expired.
         clock.advance(Duration.ofMinutes(10));
