@@ -370,8 +370,7 @@ public final class LeaseJournal implements LeaseStore, AutoCloseable {
             return;
         }
         closed = true;
-        queue.add(new Stop());
-        StoreThread.end(writer, grace);
+        StoreThread.stop(queue, new Stop(), writer, grace);
         for (Work w; (w = queue.poll()) != null; ) {
             if (w instanceof Append a) {
                 a.done().completeExceptionally(new IOException("lease journal closed"));

@@ -710,8 +710,7 @@ public final class PostgresLeaseStore implements LeaseStore {
             return;
         }
         closed = true;
-        queue.add(new Stop());
-        StoreThread.end(worker, grace);
+        StoreThread.stop(queue, new Stop(), worker, grace);
         List<Work> left = new ArrayList<>();
         queue.drainTo(left);
         fail(left, new LeaseStoreUnavailable("lease store closed"));

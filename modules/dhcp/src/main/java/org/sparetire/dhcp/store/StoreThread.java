@@ -8,8 +8,9 @@ final class StoreThread {
     private StoreThread() {
     }
 
-    /** The thread was told to stop (queued after the work): wait up to {@code grace}, then interrupt it. */
-    static void end(Thread worker, Duration grace) {
+    /** Queues the stop after the work already queued, waits up to {@code grace}, then interrupts the thread. */
+    static <W> void stop(java.util.concurrent.BlockingQueue<W> queue, W stop, Thread worker, Duration grace) {
+        queue.add(stop);
         try {
             worker.join(Math.max(1, grace.toMillis()));
         } catch (InterruptedException e) {
