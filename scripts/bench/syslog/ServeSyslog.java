@@ -7,7 +7,7 @@ import org.sparetire.core.config.ConfigLoader;
 import org.sparetire.core.config.ConfigOverrides;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.lifecycle.ServiceContext;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.SyslogService;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.lifecycle.ServiceContext;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.TftpConfig;
 import org.sparetire.tftp.TftpService;

@@ -14,7 +14,7 @@ import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.StartupFailure;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 
 /**

@@ -77,12 +77,41 @@ class ArchitectureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"core"})
-    void coreKeepsNettyInItsNetworkPackage(String module) {
+    void coreKeepsNettyInItsNetworkRuntime(String module) {
         List<Import> leaks = imports(module).stream()
                 .filter(i -> i.target().startsWith("io.netty."))
-                .filter(i -> !MODULES.relativize(i.file()).toString().contains("/core/net/"))
+                .filter(i -> !inPackage(i.file(), "org/sparetire/core/net/runtime"))
                 .toList();
         assertThat(leaks).isEmpty();
+    }
+
+    /** Netty only in each service's transport package and in core's network runtime, in every module. */
+    @ParameterizedTest
+    @ValueSource(strings = {"core", "tftp", "dhcp", "syslog", "web", "app", "testkit"})
+    void nettyOnlyInTheTransportsAndTheCoreRuntime(String module) {
+        List<Import> leaks = imports(module).stream()
+                .filter(i -> i.target().startsWith("io.netty."))
+                .filter(i -> !inPackage(i.file(), "org/sparetire/core/net/runtime")
+                        && !inPackage(i.file(), "org/sparetire/" + module + "/transport"))
+                .toList();
+        assertThat(leaks).isEmpty();
+    }
+
+    /** core.net holds pure values (addresses, CIDRs, the token bucket): it never reaches into the runtime. */
+    @org.junit.jupiter.api.Test
+    void coreNetValuesNeverUseTheRuntime() {
+        List<Import> leaks = imports("core").stream()
+                .filter(i -> inPackage(i.file(), "org/sparetire/core/net"))
+                .filter(i -> i.target().startsWith("io.netty.") || i.target().startsWith("org.sparetire.core.net.runtime."))
+                .toList();
+        assertThat(leaks).isEmpty();
+        assertThat(imports("core")).as("the pure package has sources to check")
+                .anyMatch(i -> inPackage(i.file(), "org/sparetire/core/net"));
+    }
+
+    /** Whether a source file sits directly in this package (given as a path), not in a sub-package. */
+    private static boolean inPackage(Path file, String packagePath) {
+        return file.getParent().endsWith(Path.of(packagePath));
     }
 
     @org.junit.jupiter.api.Test

@@ -1,7 +1,7 @@
 package org.sparetire.app;
 
 import org.sparetire.core.config.AppConfig;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 
 /**

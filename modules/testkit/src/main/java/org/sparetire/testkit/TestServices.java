@@ -2,7 +2,7 @@ package org.sparetire.testkit;
 
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.lifecycle.ServiceContext;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 
 /** A service context on the transport chosen by {@code -Dsparetire.transport}, for socket tests. */

@@ -3,7 +3,7 @@ package org.sparetire.app.cli;
 import java.util.concurrent.Callable;
 import org.sparetire.app.ExitCodes;
 import org.sparetire.app.Version;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

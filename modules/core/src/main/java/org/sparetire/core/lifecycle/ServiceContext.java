@@ -1,7 +1,7 @@
 package org.sparetire.core.lifecycle;
 
 import org.sparetire.core.event.EventBus;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 
 /** What the lifecycle manager lends every service: the event stream, the clock and the shared event loops. */

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether the machine runs on battery, from Linux's {@code /sys/class/power_supply}: a battery that is
- * discharging, and no mains or USB supply online. Polling for replies ({@link ReplyPolling}) stays off
- * then, whatever the configuration says: on battery, a core kept awake is power spent for a little speed.
+ * discharging, and no mains or USB supply online. Polling for replies (the event loops'
+ * {@code ReplyPolling}) stays off then, whatever the configuration says: on battery, a core kept awake is power spent for a little speed.
  *
  * <p>The answer is read on a daemon thread every {@value #REFRESH_SECONDS} seconds once {@link #watch()}
  * was called, never on an event loop (reading sysfs is a blocking call); {@link #onBattery()} is a

@@ -20,7 +20,7 @@ import org.sparetire.core.config.ConfigOverrides;
 import org.sparetire.core.config.SectionKey;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.ServiceStateChanged;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 
 class ServiceManagerTest {

@@ -15,7 +15,7 @@ import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.ServiceWarning;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceStartException;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.dhcp.DhcpConfig;
 import org.sparetire.dhcp.DhcpService;

@@ -12,7 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sparetire.core.net.Cidr;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.dhcp.LocalInterfaces;
 import org.sparetire.dhcp.codec.DhcpCodec;
 import org.sparetire.dhcp.codec.DhcpMessage;

@@ -22,7 +22,7 @@ import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.dhcp.DhcpConfig;
 import org.sparetire.dhcp.DhcpService;

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.BindFailures;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.codec.FrameDecoder;
 import org.sparetire.syslog.codec.MalformedPacketException;

@@ -24,7 +24,7 @@ import org.sparetire.core.event.EventBus;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.BindFailures;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.policy.Admission;
 import org.sparetire.tftp.policy.RequestPolicy;

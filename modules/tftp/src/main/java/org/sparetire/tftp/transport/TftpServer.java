@@ -33,7 +33,7 @@ import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.BindFailures;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.codec.Ack;
 import org.sparetire.tftp.codec.Data;

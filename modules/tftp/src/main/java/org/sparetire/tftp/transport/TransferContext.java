@@ -20,7 +20,7 @@ import org.sparetire.core.event.TransferFinished;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.event.TransferProgress;
 import org.sparetire.core.event.TransferStarted;
-import org.sparetire.core.net.ReplyPolling;
+import org.sparetire.core.net.runtime.ReplyPolling;
 import org.sparetire.core.time.Clock;
 import org.sparetire.tftp.codec.Data;
 import org.sparetire.tftp.codec.ErrorPacket;

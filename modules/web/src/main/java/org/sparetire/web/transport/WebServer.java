@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.net.BindFailures;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.core.time.Clock;
 import org.sparetire.web.api.WebApi;
 import org.sparetire.web.metrics.ApplianceMetrics;

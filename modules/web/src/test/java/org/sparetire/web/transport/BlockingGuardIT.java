@@ -17,7 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sparetire.core.net.NetRuntime;
+import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.testkit.BlockingGuard;
 import org.sparetire.testkit.BlockingGuardExtension;
 

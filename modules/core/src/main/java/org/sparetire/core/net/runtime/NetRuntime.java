@@ -1,4 +1,4 @@
-package org.sparetire.core.net;
+package org.sparetire.core.net.runtime;
 
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;

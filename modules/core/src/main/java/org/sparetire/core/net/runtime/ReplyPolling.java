@@ -1,9 +1,10 @@
-package org.sparetire.core.net;
+package org.sparetire.core.net.runtime;
 
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
 import io.netty.util.concurrent.FastThreadLocal;
+import org.sparetire.core.net.PowerSource;
 
 /**
  * How an epoll event loop waits: it sleeps in epoll_wait, except for a short while after a send whose

@@ -1,4 +1,4 @@
-package org.sparetire.core.net;
+package org.sparetire.core.net.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
