@@ -135,9 +135,9 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
     }
 
     @Override
-    protected void startUp() throws ServiceStartException {
-        if (config().enabled()) {
-            startEnabled(config());
+    protected void startUp(DhcpConfig config) throws ServiceStartException {
+        if (config.enabled()) {
+            startEnabled(config);
         }
     }
 

@@ -61,8 +61,7 @@ public final class SyslogService extends AbstractService<SyslogConfig> {
     }
 
     @Override
-    protected void startUp() throws ServiceStartException {
-        SyslogConfig config = config();
+    protected void startUp(SyslogConfig config) throws ServiceStartException {
         try {
             recent = new RecentMessages(config.recentPerDevice(), RECENT_DEVICES);
             udpQueues = new DatagramQueues(config.queue());

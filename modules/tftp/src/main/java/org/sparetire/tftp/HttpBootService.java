@@ -41,8 +41,7 @@ public final class HttpBootService extends FileService<HttpBootService.Settings>
     }
 
     @Override
-    protected void startUp() throws ServiceStartException {
-        Settings settings = config();
+    protected void startUp(Settings settings) throws ServiceStartException {
         server.start(address(settings.http()), serverSettings(settings, null));
     }
 

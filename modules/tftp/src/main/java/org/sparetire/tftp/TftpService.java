@@ -37,8 +37,7 @@ public final class TftpService extends FileService<TftpConfig> {
     }
 
     @Override
-    protected void startUp() throws ServiceStartException {
-        TftpConfig config = config();
+    protected void startUp(TftpConfig config) throws ServiceStartException {
         ServerSettings settings = settings(config, null);
         server.start(new InetSocketAddress(config.bind(), config.port()), config.freeBind(), settings);
     }

@@ -56,8 +56,7 @@ public final class WebService extends AbstractService<WebConfig> {
     }
 
     @Override
-    protected void startUp() throws ServiceStartException {
-        WebConfig config = config();
+    protected void startUp(WebConfig config) throws ServiceStartException {
         if (config.token().isEmpty() && !config.loopbackOnly()) {
             // The binder refuses this; kept as a last line of defence for configs built in code.
             throw new ServiceStartException("refusing to serve " + config.bind().getHostAddress()

@@ -24,9 +24,9 @@ public abstract class AbstractService<C> implements Service<C> {
     }
 
     /**
-     * Binds every socket and opens every file with {@link #config()}, or throws leaving nothing bound.
+     * Binds every socket and opens every file {@code config} asks for, or throws leaving nothing bound.
      */
-    protected abstract void startUp() throws ServiceStartException;
+    protected abstract void startUp(C config) throws ServiceStartException;
 
     /**
      * Applies {@code next} to the running service. On failure the service must keep running as it was
@@ -47,7 +47,7 @@ public abstract class AbstractService<C> implements Service<C> {
         }
         state = ServiceState.STARTING;
         try {
-            startUp();
+            startUp(config);
         } catch (ServiceStartException | RuntimeException e) {
             failure = String.valueOf(e.getMessage());
             state = ServiceState.FAILED;

@@ -27,8 +27,8 @@ class AbstractServiceTest {
         }
 
         @Override
-        protected void startUp() throws ServiceStartException {
-            calls.add("start " + config() + " in " + state());
+        protected void startUp(String config) throws ServiceStartException {
+            calls.add("start " + config + " in " + state());
             if (failStart != null) {
                 throw failStart;
             }
@@ -82,7 +82,7 @@ class AbstractServiceTest {
     void aRuntimeFailureDuringStartAlsoFails() {
         Recording s = new Recording("a") {
             @Override
-            protected void startUp() {
+            protected void startUp(String config) {
                 throw new IllegalArgumentException("bad");
             }
         };
