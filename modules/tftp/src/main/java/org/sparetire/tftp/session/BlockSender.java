@@ -14,16 +14,20 @@ import org.sparetire.tftp.codec.TftpPacket;
  * only when sent, so files beyond 65535 blocks work: after 65535 the wire number wraps to 0 (what curl,
  * tftp-hpa and atftp expect) or to 1 by configuration.
  *
- * <p>Recovery. The retransmission timer follows the peer's measured round trip ({@link RoundTrip}), between
- * a floor of 10 ms and the configured (or client-given) timeout, doubling on each expiry (at least 200 ms
- * after the first, see {@link #QUIET_NANOS}) up to the configured schedule and staying doubled until a block sent only once is acknowledged (Karn); the transfer is given up when nothing progressed for as long as that schedule's
- * retries take. A lockstep client that re-sends its last ACK because our block was lost gets the block
- * again at once, but only under two conditions that keep out the Sorcerer's Apprentice (RFC 1123 section
- * 4.2.3.1, where each duplicate ACK answered doubles the stream for good): the duplicate is one more than
- * we sent that block (an answer to our own resend is expected, not news of a loss; atftpd's counting
- * heuristic), and our last send of the outstanding block is older than the smoothed round trip and 5 ms
- * (copies of one ACK arriving together are one answer). With a window (RFC 7440), an ACK for a block inside the
- * window means the blocks after it were lost: sending resumes right after it.
+ * <p>Recovery. In lockstep the retransmission timer follows the peer's measured round trip
+ * ({@link RoundTrip}), between a floor of 10 ms and the configured (or client-given) timeout, doubling on
+ * each expiry (at least 200 ms after the first, see {@link #QUIET_NANOS}) up to the configured schedule and
+ * staying doubled until a block sent only once is acknowledged (Karn); the transfer is given up when
+ * nothing progressed for as long as that schedule's retries take. A lockstep client that re-sends its last
+ * ACK because our block was lost gets the block again at once, but only under two conditions that keep out
+ * the Sorcerer's Apprentice (RFC 1123 section 4.2.3.1, where each duplicate ACK answered doubles the stream
+ * for good): the duplicate is one more than we sent that block (an answer to our own resend is expected,
+ * not news of a loss; atftpd's counting heuristic), and our last send of the outstanding block is older
+ * than the smoothed round trip and 5 ms (copies of one ACK arriving together are one answer).
+ *
+ * <p>With a window (RFC 7440), an ACK for a block inside the window means the blocks after it were lost:
+ * sending resumes right after it. The timer of a window keeps the configured schedule, since its expiry
+ * resends the whole window into a peer that may only be paused.
  */
 public final class BlockSender extends Transfer {
     /**
@@ -135,6 +139,13 @@ public final class BlockSender extends Transfer {
     @Override
     protected void armTimer(long now) {
         long interval = params.intervalNanos(attempt);
+        if (params.windowsize() > 1) {
+            // A window's expiry resends the whole window into a peer that may only be paused (a boot loader
+            // in a busy VM), so it keeps the configured schedule; lost blocks inside a window are reported by
+            // the peer's gap ACK (RFC 7440 section 4) and resent at once without the timer.
+            deadline = Math.min(now + interval, progressAt + giveUpAfter());
+            return;
+        }
         long rto = roundTrip.timeout();
         long adaptive = attempt == 0 ? rto : Math.max(rto << Math.min(attempt, 20), QUIET_NANOS);
         deadline = Math.min(now + Math.min(interval, adaptive), progressAt + giveUpAfter());

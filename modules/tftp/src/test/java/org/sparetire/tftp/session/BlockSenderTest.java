@@ -179,6 +179,21 @@ class BlockSenderTest {
     }
 
     @Test
+    void aWindowKeepsTheConfiguredTimerWhateverTheMeasuredRoundTrip() {
+        BlockSender s = new BlockSender(PEER, params(100, 4), 2000, null);
+        s.start(now());
+        clock.advanceMillis(3);
+        Step next = s.onPacket(PEER, new Ack(4), now());
+        assertThat(blocks(next)).containsExactly(5, 6, 7, 8);
+        assertThat(next.deadline()).as("a paused peer is not sent the window again after a 3 ms round trip")
+                .isEqualTo(now() + Duration.ofSeconds(1).toNanos());
+        clock.advanceMillis(999);
+        assertThat(s.onTimeout(now()).send()).as("too early").isEmpty();
+        clock.advanceMillis(1);
+        assertThat(blocks(s.onTimeout(now()))).containsExactly(5, 6, 7, 8);
+    }
+
+    @Test
     void peerThatVanishesIsGivenUpWhenTheRetriesScheduleRunsOut() {
         // Three retries at 1 s doubling: 1 + 2 + 4 + 8 = 15 s without progress, however often it resent.
         BlockSender s = new BlockSender(PEER, params(512, 1), 5000, null);
