@@ -328,9 +328,20 @@ final class TransferContext {
      * buffer, and the kernel cuts it into datagrams further down the stack (in software when the device
      * cannot), so the route lookup and the socket layer run once per window instead of once per block. The
      * peer sees ordinary datagrams. Set false for good once a send fails, since some devices (tunnels
-     * without checksum offload) refuse it.
+     * without checksum offload) refuse it. Asked only once an epoll channel sends, whose native library is
+     * loaded by then: asking first on NIO would load it from the jar on the event loop.
      */
-    private static volatile boolean segmentation = SegmentedDatagramPacket.isSupported();
+    private static volatile Boolean segmentation;
+
+    private static boolean segmentationSupported() {
+        Boolean supported = segmentation;
+        if (supported == null) {
+            supported = SegmentedDatagramPacket.isSupported();
+            segmentation = supported;
+        }
+        return supported;
+    }
+
     /** Kernel limits: UDP_MAX_SEGMENTS and one IP datagram's payload. */
     private static final int MAX_SEGMENTS = 64;
     private static final int MAX_SEGMENTED_BYTES = 65_507;
@@ -340,8 +351,8 @@ final class TransferContext {
      * last one may be shorter. Just {@code first} when segmentation is off or does not apply.
      */
     private List<Outgoing.Block> segmentable(List<Outgoing> sends, int i, Outgoing.Block first) {
-        if (!segmentation || i + 1 == sends.size() || !(sends.get(i + 1) instanceof Outgoing.Block)
-                || !(channel instanceof EpollDatagramChannel) || first.length() > READ_AHEAD_MAX_BLOCK) {
+        if (!(channel instanceof EpollDatagramChannel) || !segmentationSupported() || i + 1 == sends.size()
+                || !(sends.get(i + 1) instanceof Outgoing.Block) || first.length() > READ_AHEAD_MAX_BLOCK) {
             return List.of(first); // lockstep lands here: one block per step
         }
         int limit = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / (Data.HEADER + first.length()));
