@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceContext;
+import org.sparetire.testkit.Events;
 import org.sparetire.testkit.PeerProgram;
 import org.sparetire.testkit.TestServices;
 

@@ -15,6 +15,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceContext;
+import org.sparetire.testkit.Events;
 import org.sparetire.testkit.TestServices;
 
 /**

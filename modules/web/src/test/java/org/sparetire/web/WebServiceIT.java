@@ -28,6 +28,7 @@ import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
+import org.sparetire.testkit.Events;
 import org.sparetire.testkit.TestServices;
 
 /** The dashboard on a real loopback socket, fed synthetic events through a real event bus. */

@@ -27,7 +27,7 @@ import org.sparetire.core.lifecycle.ServiceManager;
 import org.sparetire.core.lifecycle.StartupFailure;
 import org.sparetire.core.net.LocalAddresses;
 import org.sparetire.core.time.Clock;
-import org.sparetire.web.terminal.TerminalDisplay;
+import org.sparetire.app.terminal.TerminalDisplay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -22,7 +22,7 @@ import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.testkit.ManualClock;
 import org.sparetire.testkit.TestServices;
-import org.sparetire.web.Events;
+import org.sparetire.testkit.Events;
 import org.sparetire.web.FakeAppliance;
 import org.sparetire.web.WebConfig;
 import org.sparetire.web.WebService;

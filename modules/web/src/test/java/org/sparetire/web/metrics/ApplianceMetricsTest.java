@@ -11,7 +11,7 @@ import org.sparetire.core.event.ServiceWarning;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.testkit.ManualClock;
 import org.sparetire.web.ApplianceControl;
-import org.sparetire.web.Events;
+import org.sparetire.testkit.Events;
 import org.sparetire.web.FakeAppliance;
 import org.sparetire.web.WebConfig;
 import org.sparetire.web.store.Dashboard;

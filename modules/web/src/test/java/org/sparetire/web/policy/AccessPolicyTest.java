@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sparetire.testkit.ManualClock;
 import org.sparetire.web.AccessToken;
-import org.sparetire.web.Events;
+import org.sparetire.testkit.Events;
 import org.sparetire.web.WebConfig;
 import org.sparetire.web.codec.WebRequest;
 import org.sparetire.web.policy.AccessPolicy.Verdict;

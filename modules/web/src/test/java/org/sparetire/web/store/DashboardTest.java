@@ -1,13 +1,13 @@
 package org.sparetire.web.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sparetire.web.Events.ack;
-import static org.sparetire.web.Events.finished;
-import static org.sparetire.web.Events.ip;
-import static org.sparetire.web.Events.lease;
-import static org.sparetire.web.Events.progress;
-import static org.sparetire.web.Events.started;
-import static org.sparetire.web.Events.syslog;
+import static org.sparetire.testkit.Events.ack;
+import static org.sparetire.testkit.Events.finished;
+import static org.sparetire.testkit.Events.ip;
+import static org.sparetire.testkit.Events.lease;
+import static org.sparetire.testkit.Events.progress;
+import static org.sparetire.testkit.Events.started;
+import static org.sparetire.testkit.Events.syslog;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -261,14 +261,14 @@ class DashboardTest {
     void proxyDhcpLearnsTheAddressFromWhereTheRequestCameFrom() {
         org.sparetire.core.event.LeaseEvent proxy = new org.sparetire.core.event.LeaseEvent(tick(1),
                 LeaseEventKind.PROXY_OFFERED, A, null, null, null, "PXEClient", 7, null, "uefi", "ipxe.efi", null,
-                org.sparetire.web.Events.peer("192.168.5.23", 4011), java.util.Map.of());
+                org.sparetire.testkit.Events.peer("192.168.5.23", 4011), java.util.Map.of());
         dashboard.accept(proxy);
         dashboard.accept(started(tick(1), 9, "192.168.5.23", "ipxe.efi", 10));
         assertThat(dashboard.activeTransfers().get(0).mac()).isEqualTo(A);
         // A relayed request (from port 67) names the relay, not the client: no join from it.
         org.sparetire.core.event.LeaseEvent relayed = new org.sparetire.core.event.LeaseEvent(tick(1),
                 LeaseEventKind.PROXY_OFFERED, B, null, null, null, null, -1, null, null, null, null,
-                org.sparetire.web.Events.peer("192.168.9.1", 67), java.util.Map.of());
+                org.sparetire.testkit.Events.peer("192.168.9.1", 67), java.util.Map.of());
         dashboard.accept(relayed);
         assertThat(dashboard.holderNow(ip("192.168.9.1"))).isEmpty();
     }

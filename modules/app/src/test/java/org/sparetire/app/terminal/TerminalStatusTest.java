@@ -1,10 +1,10 @@
-package org.sparetire.web.terminal;
+package org.sparetire.app.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sparetire.web.Events.ack;
-import static org.sparetire.web.Events.finished;
-import static org.sparetire.web.Events.progress;
-import static org.sparetire.web.Events.started;
+import static org.sparetire.testkit.Events.ack;
+import static org.sparetire.testkit.Events.finished;
+import static org.sparetire.testkit.Events.progress;
+import static org.sparetire.testkit.Events.started;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package org.sparetire.web;
+package org.sparetire.testkit;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +32,7 @@ public final class Events {
     }
 
     /** A client port per transfer, as TFTP clients pick a fresh one each time. */
-    static int port(long id) {
+    private static int port(long id) {
         return 2000 + (int) (id % 60000);
     }
 

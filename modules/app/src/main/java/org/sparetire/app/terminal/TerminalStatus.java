@@ -1,4 +1,4 @@
-package org.sparetire.web.terminal;
+package org.sparetire.app.terminal;
 
 import java.time.Duration;
 import java.time.Instant;
