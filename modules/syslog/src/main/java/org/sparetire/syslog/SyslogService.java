@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparetire.core.event.ServiceWarning;
 import org.sparetire.core.event.SyslogReceived;
 import org.sparetire.core.lifecycle.AbstractService;
@@ -16,19 +18,17 @@ import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
+import org.sparetire.syslog.pipeline.DatagramQueues;
+import org.sparetire.syslog.pipeline.Intake;
+import org.sparetire.syslog.pipeline.StoreWriter;
 import org.sparetire.syslog.policy.RotationPolicy;
-import org.sparetire.syslog.store.DatagramQueues;
 import org.sparetire.syslog.store.DropBehind;
-import org.sparetire.syslog.store.Intake;
 import org.sparetire.syslog.store.LogStore;
 import org.sparetire.syslog.store.RecentMessages;
-import org.sparetire.syslog.store.StoreWriter;
 import org.sparetire.syslog.store.SyslogCounters;
 import org.sparetire.syslog.transport.Forwarder;
 import org.sparetire.syslog.transport.TcpListener;
 import org.sparetire.syslog.transport.UdpListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The syslog collector: UDP and optional TCP listeners feed one {@link Intake}, which hands parsed

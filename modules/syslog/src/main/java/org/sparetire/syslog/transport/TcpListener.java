@@ -27,7 +27,7 @@ import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.codec.FrameDecoder;
 import org.sparetire.syslog.codec.MalformedPacketException;
-import org.sparetire.syslog.store.Intake;
+import org.sparetire.syslog.pipeline.Intake;
 import org.sparetire.syslog.store.Received;
 import org.sparetire.syslog.store.SyslogCounters;
 import org.slf4j.Logger;

@@ -19,8 +19,8 @@ import org.sparetire.core.net.BindFailures;
 import org.sparetire.core.net.runtime.LinuxSocketOptions;
 import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.syslog.SyslogConfig;
-import org.sparetire.syslog.store.DatagramQueue;
-import org.sparetire.syslog.store.Intake;
+import org.sparetire.syslog.pipeline.DatagramQueue;
+import org.sparetire.syslog.pipeline.Intake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

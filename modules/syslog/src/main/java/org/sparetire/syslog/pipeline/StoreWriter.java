@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.SyslogReceived;
 import org.sparetire.core.net.Addresses;
@@ -19,8 +21,11 @@ import org.sparetire.syslog.codec.RawMessage;
 import org.sparetire.syslog.codec.SyslogMessage;
 import org.sparetire.syslog.codec.SyslogParser;
 import org.sparetire.syslog.codec.Text;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.sparetire.syslog.store.LineFormat;
+import org.sparetire.syslog.store.LogStore;
+import org.sparetire.syslog.store.Received;
+import org.sparetire.syslog.store.RecentMessages;
+import org.sparetire.syslog.store.SyslogCounters;
 
 /**
  * The one thread that files messages. UDP event loops hand datagrams over as bytes in their

@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 /**
  * The writer's thread priority as its backlog grows and shrinks. Normally the writer runs below the event

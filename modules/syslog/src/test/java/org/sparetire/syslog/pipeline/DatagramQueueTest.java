@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,9 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.SyslogReceived;
 import org.sparetire.core.time.Clock;
-import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.SyslogConfig.DeviceFiles;
+import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.policy.RotationPolicy;
+import org.sparetire.syslog.store.DropBehind;
+import org.sparetire.syslog.store.LogStore;
+import org.sparetire.syslog.store.Received;
+import org.sparetire.syslog.store.RecentMessages;
+import org.sparetire.syslog.store.SyslogCounters;
 import org.sparetire.testkit.EventRecorder;
 
 class StoreWriterTest {

@@ -1,8 +1,8 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sparetire.syslog.store.WriterPriority.LOWER_AT;
-import static org.sparetire.syslog.store.WriterPriority.RAISE_AT;
+import static org.sparetire.syslog.pipeline.WriterPriority.LOWER_AT;
+import static org.sparetire.syslog.pipeline.WriterPriority.RAISE_AT;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,15 +6,17 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparetire.core.net.Addresses;
+import org.sparetire.core.net.RateLimiter;
 import org.sparetire.core.time.Clock;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.syslog.codec.SyslogMessage;
 import org.sparetire.syslog.codec.SyslogParser;
-import org.sparetire.core.net.RateLimiter;
 import org.sparetire.syslog.policy.SenderAllowlist;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.sparetire.syslog.store.Received;
+import org.sparetire.syslog.store.SyslogCounters;
 
 /**
  * What happens to every datagram or TCP frame, on the event loop that read it: allowlist, rate limit and

@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

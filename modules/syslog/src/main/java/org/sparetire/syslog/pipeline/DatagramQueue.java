@@ -1,4 +1,4 @@
-package org.sparetire.syslog.store;
+package org.sparetire.syslog.pipeline;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
