@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,20 +11,13 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.event.LeaseEvent;
-import org.sparetire.core.event.LeaseEventKind;
-import org.sparetire.core.net.Addresses;
 import org.sparetire.core.net.LocalAddresses;
-import org.sparetire.core.time.Clock;
 import org.sparetire.core.lifecycle.ReloadReport;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceManager;
-import org.sparetire.dhcp.DhcpConfig;
-import org.sparetire.dhcp.DhcpService;
-import org.sparetire.dhcp.lease.LeaseState;
-import org.sparetire.dhcp.lease.PoolSnapshot;
+import org.sparetire.core.query.LeaseQueries;
+import org.sparetire.core.query.LogQueries;
 import org.sparetire.syslog.SyslogConfig;
-import org.sparetire.syslog.SyslogService;
-import org.sparetire.syslog.store.SyslogCounters;
 import org.sparetire.tftp.TftpConfig;
 import org.sparetire.web.ApplianceControl;
 
@@ -36,7 +27,6 @@ import org.sparetire.web.ApplianceControl;
  */
 final class DashboardControl implements ApplianceControl {
     private final ServiceManager.ConfigSource reloadSource;
-    private final Clock clock;
     private volatile ServiceManager manager;
     private final java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sparetire-files");
@@ -44,9 +34,8 @@ final class DashboardControl implements ApplianceControl {
         return t;
     });
 
-    DashboardControl(ServiceManager.ConfigSource reloadSource, Clock clock) {
+    DashboardControl(ServiceManager.ConfigSource reloadSource) {
         this.reloadSource = reloadSource;
-        this.clock = clock;
     }
 
     void attach(ServiceManager manager) {
@@ -94,7 +83,7 @@ final class DashboardControl implements ApplianceControl {
 
     @Override
     public CompletableFuture<LeaseRelease> releaseLease(String mac) {
-        return running("dhcp", DhcpService.class)
+        return query(LeaseQueries.class)
                 .map(d -> d.release(mac).thenApply(released -> released ? LeaseRelease.RELEASED : LeaseRelease.NOT_FOUND))
                 .orElse(CompletableFuture.completedFuture(LeaseRelease.UNSUPPORTED));
     }
@@ -102,59 +91,32 @@ final class DashboardControl implements ApplianceControl {
     /** Messages the collector lost: over a sender's rate, queue full, or a full disk. */
     @Override
     public OptionalLong syslogDropped() {
-        return running("syslog", SyslogService.class).map(s -> {
-            SyslogCounters c = s.counters();
-            return OptionalLong.of(c.rateLimited.sum() + c.queueFull.sum() + c.diskLost.sum());
-        }).orElse(OptionalLong.empty());
+        return query(LogQueries.class).map(s -> OptionalLong.of(s.dropped())).orElse(OptionalLong.empty());
     }
 
     @Override
     public Map<String, Long> dhcpDropped() {
-        return running("dhcp", DhcpService.class).map(d -> {
-            var n = d.dropped();
-            return Map.of("inform-rate", n.informsOverRate(), "unicast-new-destinations", n.unicastNewDestinations(),
-                    "unicast-queue-full", n.unicastQueueFull());
-        }).orElse(Map.of());
+        return query(LeaseQueries.class).map(LeaseQueries::dropped).orElse(Map.of());
     }
 
     @Override
     public Optional<Boolean> dhcpLeaseStoreUp() {
-        return running("dhcp", DhcpService.class).flatMap(DhcpService::leaseStoreReachable);
+        return query(LeaseQueries.class).flatMap(LeaseQueries::storeReachable);
     }
 
     @Override
     public CompletableFuture<List<LeaseEvent>> currentLeases() {
-        Optional<DhcpService> dhcp = running("dhcp", DhcpService.class);
-        if (dhcp.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        return dhcp.get().leases().thenApply(leases -> {
-            Instant now = clock.now();
-            return leases.stream()
-                    .filter(l -> l.activeAt(now) && l.state() == LeaseState.BOUND)
-                    .map(l -> new LeaseEvent(now, LeaseEventKind.ACKED, l.mac(), null, l.address(), l.hostname(), null,
-                            -1, null, null, null, l.expires(), null, Map.of()))
-                    .toList();
-        });
-    }
-
-    /** From the snapshot the DHCP service publishes: no question to its event loop unless a lease ran out since. */
-    @Override
-    public CompletableFuture<List<PoolUsage>> pools() {
-        return running("dhcp", DhcpService.class)
-                .map(d -> d.pools().thenApply(DashboardControl::usage))
+        return query(LeaseQueries.class).map(LeaseQueries::activeLeases)
                 .orElse(CompletableFuture.completedFuture(List.of()));
     }
 
-    static List<PoolUsage> usage(PoolSnapshot snapshot) {
-        List<PoolUsage> pools = new ArrayList<>(snapshot.ranges().size());
-        for (int i = 0; i < snapshot.ranges().size(); i++) {
-            DhcpConfig.Range range = snapshot.ranges().get(i);
-            long size = Addresses.ipv4ToLong(range.to()) - Addresses.ipv4ToLong(range.from()) + 1;
-            pools.add(new PoolUsage(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
-                    (int) Math.min(Integer.MAX_VALUE, size), snapshot.held().get(i)));
-        }
-        return pools;
+    /** From the snapshot the lease service publishes: no question to its event loop unless a lease ran out since. */
+    @Override
+    public CompletableFuture<List<PoolUsage>> pools() {
+        return query(LeaseQueries.class)
+                .map(d -> d.pools().thenApply(fills -> fills.stream()
+                        .map(f -> new PoolUsage(f.name(), f.size(), f.held())).toList()))
+                .orElse(CompletableFuture.completedFuture(List.of()));
     }
 
     @Override
@@ -206,8 +168,8 @@ final class DashboardControl implements ApplianceControl {
         }, disk);
     }
 
-    private <S> Optional<S> running(String name, Class<S> type) {
+    private <Q> Optional<Q> query(Class<Q> port) {
         ServiceManager m = manager;
-        return m == null ? Optional.empty() : m.service(name).filter(type::isInstance).map(type::cast);
+        return m == null ? Optional.empty() : m.query(port);
     }
 }

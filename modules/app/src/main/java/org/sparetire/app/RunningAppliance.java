@@ -51,7 +51,7 @@ public final class RunningAppliance implements AutoCloseable {
         NetRuntime net = NetRuntime.create(transport, 0);
         EventBus events = new EventBus();
         EventLog eventLog = EventLog.subscribe(events);
-        DashboardControl control = new DashboardControl(reloadSource, clock);
+        DashboardControl control = new DashboardControl(reloadSource);
         ServiceManager manager = new ServiceManager(Appliance.slots(control), new ServiceContext(events, clock, net));
         control.attach(manager);
         try {

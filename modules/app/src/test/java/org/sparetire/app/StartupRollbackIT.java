@@ -46,7 +46,7 @@ class StartupRollbackIT {
 
             ServiceContext context = TestServices.context();
             AtomicInteger syslogPort = new AtomicInteger();
-            try (ServiceManager manager = new ServiceManager(Appliance.slots(new DashboardControl(() -> config, context.clock())), context)) {
+            try (ServiceManager manager = new ServiceManager(Appliance.slots(new DashboardControl(() -> config)), context)) {
                 context.events().subscribe(ServiceStateChanged.class, e -> {
                     if (e.service().equals("syslog") && e.state() == ServiceState.RUNNING) {
                         syslogPort.set(manager.health().get("syslog").port("udp", "syslog"));

@@ -18,6 +18,7 @@ import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
+import org.sparetire.core.query.LogQueries;
 import org.sparetire.syslog.pipeline.DatagramQueues;
 import org.sparetire.syslog.pipeline.Intake;
 import org.sparetire.syslog.pipeline.StoreWriter;
@@ -35,7 +36,7 @@ import org.sparetire.syslog.transport.UdpListener;
  * messages to one {@link StoreWriter} thread that files them, keeps the recent ring, publishes
  * {@link SyslogReceived} and feeds the {@link Forwarder}s.
  */
-public final class SyslogService extends AbstractService<SyslogConfig> {
+public final class SyslogService extends AbstractService<SyslogConfig> implements LogQueries {
     private static final Logger log = LoggerFactory.getLogger(SyslogService.class);
     /** Senders whose recent messages are kept in memory at most. */
     private static final int RECENT_DEVICES = 4096;
@@ -255,6 +256,11 @@ public final class SyslogService extends AbstractService<SyslogConfig> {
 
     public SyslogCounters counters() {
         return counters;
+    }
+
+    @Override
+    public long dropped() {
+        return counters.rateLimited.sum() + counters.queueFull.sum() + counters.diskLost.sum();
     }
 
     private String describeEndpoints() {

@@ -1,6 +1,7 @@
 package org.sparetire.core.lifecycle;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The contract every sparetire service keeps with the {@link ServiceManager}.
@@ -42,4 +43,12 @@ public interface Service<C> {
     }
 
     ServiceHealth health();
+
+    /**
+     * The query port of type {@code port} this service answers through (see {@code core.query}), or empty.
+     * By default the service itself, when it implements the port.
+     */
+    default <Q> Optional<Q> query(Class<Q> port) {
+        return port.isInstance(this) ? Optional.of(port.cast(this)) : Optional.empty();
+    }
 }

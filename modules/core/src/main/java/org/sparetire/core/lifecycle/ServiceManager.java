@@ -244,6 +244,17 @@ public final class ServiceManager implements AutoCloseable {
         return Optional.ofNullable(view.running().get(name)).map(Running::service);
     }
 
+    /** The first running service that answers through {@code port}; never waits for a lifecycle change. */
+    public <Q> Optional<Q> query(Class<Q> port) {
+        for (Running<?> r : view.running().values()) {
+            Optional<Q> q = r.service().query(port);
+            if (q.isPresent()) {
+                return q;
+            }
+        }
+        return Optional.empty();
+    }
+
     public AppConfig config() {
         return view.config();
     }

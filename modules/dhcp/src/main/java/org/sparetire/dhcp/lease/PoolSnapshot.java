@@ -1,7 +1,10 @@
 package org.sparetire.dhcp.lease;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.sparetire.core.net.Addresses;
+import org.sparetire.core.query.LeaseQueries.PoolFill;
 import org.sparetire.dhcp.DhcpConfig.Range;
 
 /**
@@ -24,5 +27,17 @@ public record PoolSnapshot(List<Range> ranges, List<Integer> held, Instant nothi
     /** True when every count is exact at {@code now}: no counted lease can have run out yet. */
     public boolean exactAt(Instant now) {
         return now.isBefore(nothingEndsBefore);
+    }
+
+    /** Each range's name ("from-to"), size and the addresses held in it, in configuration order. */
+    public List<PoolFill> fills() {
+        List<PoolFill> fills = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            Range range = ranges.get(i);
+            long size = Addresses.ipv4ToLong(range.to()) - Addresses.ipv4ToLong(range.from()) + 1;
+            fills.add(new PoolFill(Addresses.text(range.from()) + "-" + Addresses.text(range.to()),
+                    (int) Math.min(Integer.MAX_VALUE, size), held.get(i)));
+        }
+        return fills;
     }
 }

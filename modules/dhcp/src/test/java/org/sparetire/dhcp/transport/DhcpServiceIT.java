@@ -23,6 +23,7 @@ import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.core.net.runtime.NetRuntime;
+import org.sparetire.core.query.LeaseQueries;
 import org.sparetire.core.time.Clock;
 import org.sparetire.dhcp.DhcpConfig;
 import org.sparetire.dhcp.DhcpService;
@@ -113,11 +114,15 @@ class DhcpServiceIT {
 
             // The published snapshot counts the lease before its ACK left.
             assertThat(service.pools().get(5, TimeUnit.SECONDS).held()).containsExactly(1);
+            // The same fill through the query port the dashboard asks: the range, its size, what is held.
+            LeaseQueries queries = service.query(LeaseQueries.class).orElseThrow();
+            assertThat(queries.pools().get(5, TimeUnit.SECONDS))
+                    .containsExactly(new LeaseQueries.PoolFill("127.1.0.1-127.1.0.50", 50, 1));
 
             // The dashboard's release: journalled and announced like a client's DHCPRELEASE. A MAC without
             // a lease is a plain "no" (an error would fail the future instead).
-            assertThat(service.release("52:54:00:00:00:02").get(5, TimeUnit.SECONDS)).isFalse();
-            assertThat(service.release("52:54:00:00:00:01").get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(queries.release("52:54:00:00:00:02").get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(queries.release("52:54:00:00:00:01").get(5, TimeUnit.SECONDS)).isTrue();
             assertThat(service.leases().get(5, TimeUnit.SECONDS)).singleElement().satisfies(l -> {
                 assertThat(l.mac()).isEqualTo("52:54:00:00:00:01");
                 assertThat(l.address().getHostAddress()).isEqualTo("127.1.0.5");
