@@ -43,7 +43,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
 
     @Override
     protected void apply(DhcpConfig old, DhcpConfig newConfig) throws ServiceStartException {
-        serving.reload(ReloadPlan.between(old, newConfig), newConfig, grace());
+        serving.applyReload(old, newConfig, grace());
     }
 
     @Override

@@ -71,8 +71,9 @@ final class Serving {
                         ? "journal=" + c.leaseFile() : "lease-store=postgresql " + c.leaseStore().url());
     }
 
-    /** Applies a reload's plan; on failure what was serving serves on as it was. */
-    void reload(ReloadPlan plan, DhcpConfig next, Duration grace) throws ServiceStartException {
+    /** A reload: the plan from the old and new settings, then applied; on failure what was serving serves on as it was. */
+    void applyReload(DhcpConfig old, DhcpConfig next, Duration grace) throws ServiceStartException {
+        ReloadPlan plan = ReloadPlan.between(old, next);
         if (plan.action() == ReloadPlan.Action.STOP) {
             stop(grace, false);
             log.info("dhcp disabled by reload");
