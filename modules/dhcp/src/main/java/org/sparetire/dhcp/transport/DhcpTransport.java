@@ -1,16 +1,13 @@
 package org.sparetire.dhcp.transport;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -32,7 +29,6 @@ import org.sparetire.core.net.runtime.NetRuntime;
 import org.sparetire.dhcp.LocalInterfaces;
 import org.sparetire.dhcp.codec.DhcpCodec;
 import org.sparetire.dhcp.codec.DhcpMessage;
-import org.sparetire.dhcp.codec.MalformedPacketException;
 import org.sparetire.dhcp.lease.Ingress;
 import org.sparetire.dhcp.policy.RequestAdmission;
 import org.sparetire.dhcp.policy.UnicastBudget;
@@ -115,6 +111,15 @@ public final class DhcpTransport {
 
         public LocalInterfaces.Ipv4 iface() {
             return iface;
+        }
+
+        /** The socket's channel, once active: replies to what it reads can go out from here on. */
+        void attach(Channel ch, boolean unicastSocket) {
+            if (unicastSocket) {
+                unicast = ch;
+            } else {
+                channel = ch;
+            }
         }
 
         public boolean bootServerPort() {
@@ -217,7 +222,7 @@ public final class DhcpTransport {
     private final Shedding shedding = new Shedding();
 
     /** What is given up under a flood; the budget is touched only on the event loop. */
-    private static final class Shedding {
+    static final class Shedding {
         final UnicastBudget budget = new UnicastBudget();
         final LongAdder informsOverRate = new LongAdder();
         final LongAdder newDestinations = new LongAdder();
@@ -286,7 +291,7 @@ public final class DhcpTransport {
                 // ACKs), leave with one flush: the epoll transport then sends them with one sendmmsg
                 // instead of a sendto each.
                 ch.pipeline().addLast(new FlushConsolidationHandler(READ_BURST, true),
-                        new RequestDecoder(ep, unicast, handler));
+                        new RequestDecoder(ep, unicast, handler, admission, shedding.informsOverRate));
             }
         });
         ChannelFuture f = b.bind(where).awaitUninterruptibly();
@@ -342,68 +347,5 @@ public final class DhcpTransport {
 
     public boolean inLoop() {
         return loop.inEventLoop();
-    }
-
-    /** Decodes datagrams; malformed ones are dropped with one debug line and the socket stays open. */
-    private final class RequestDecoder extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final Endpoint endpoint;
-        private final boolean unicast;
-        private final RequestHandler handler;
-
-        RequestDecoder(Endpoint endpoint, boolean unicast, RequestHandler handler) {
-            this.endpoint = endpoint;
-            this.unicast = unicast;
-            this.handler = handler;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            // Before the first read: replies to what this socket reads can go out from here on.
-            if (unicast) {
-                endpoint.unicast = ctx.channel();
-            } else {
-                endpoint.channel = ctx.channel();
-            }
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            ByteBuf content = packet.content();
-            byte[] bytes = new byte[content.readableBytes()];
-            content.getBytes(content.readerIndex(), bytes);
-            LocalInterfaces.Ipv4 iface = endpoint.iface();
-            DhcpMessage msg;
-            try {
-                msg = DhcpCodec.decode(bytes);
-            } catch (MalformedPacketException e) {
-                log.debug("dhcp drop malformed iface={} peer={} bytes={}: {}", iface.name(), packet.sender(), bytes.length,
-                        e.getMessage());
-                return;
-            }
-            RequestAdmission.Verdict v = admission.admit(msg, packet.sender().getAddress(), System.nanoTime());
-            if (v != RequestAdmission.Verdict.ADMIT) {
-                shedding.informsOverRate.increment();
-                if (v == RequestAdmission.Verdict.INFORM_RATE_FIRST) {
-                    log.debug("dhcp drop iface={} peer={}: INFORMs over {} a second from this source", iface.name(),
-                            packet.sender(), RequestAdmission.INFORMS_PER_SECOND);
-                }
-                return;
-            }
-            handler.onRequest(msg, new Ingress(iface.name(), iface.address(), iface.network(), packet.sender(),
-                    endpoint.bootServerPort()), endpoint);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            handler.onBatchEnd();
-            ctx.fireChannelReadComplete();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // One line, and the socket stays open: the next client deserves an answer (netty QOTM example).
-            log.warn("dhcp socket on {}: {}", endpoint.iface().name(), cause.toString());
-        }
     }
 }

@@ -40,6 +40,39 @@ public final class RogueServerProbe {
 
     private final DhcpTransport transport;
 
+    /** Keeps each OFFER that answers this probe's DISCOVER (same xid), once per server; drops the rest. */
+    static final class OfferCollector extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final String iface;
+        private final int xid;
+        private final Map<InetAddress, Answer> answers;
+
+        OfferCollector(String iface, int xid, Map<InetAddress, Answer> answers) {
+            this.iface = iface;
+            this.xid = xid;
+            this.answers = answers;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+            ByteBuf c = p.content();
+            byte[] bytes = new byte[c.readableBytes()];
+            c.getBytes(c.readerIndex(), bytes);
+            try {
+                DhcpMessage m = DhcpCodec.decode(bytes);
+                log.debug("dhcp probe on {}: {} from {} xid={}", iface, m.type().orElse(null), p.sender(),
+                        Integer.toHexString(m.xid()));
+                if (m.op() == DhcpMessage.BOOTREPLY && m.xid() == xid && m.type().orElse(null) == MessageType.OFFER) {
+                    InetAddress id = m.addressOption(OptionCatalog.SERVER_ID).orElse(p.sender().getAddress());
+                    synchronized (answers) {
+                        answers.putIfAbsent(id, new Answer(iface, id, p.sender(), m.yiaddr()));
+                    }
+                }
+            } catch (MalformedPacketException e) {
+                log.debug("dhcp probe on {}: ignoring malformed reply from {}", iface, p.sender());
+            }
+        }
+    }
+
     public RogueServerProbe(DhcpTransport transport) {
         this.transport = transport;
     }
@@ -80,27 +113,7 @@ public final class RogueServerProbe {
         byte[] mac = new byte[6];
         ThreadLocalRandom.current().nextBytes(mac);
         mac[0] = (byte) ((mac[0] & 0xfc) | 0x02); // locally administered, unicast: never a real NIC's address
-        Bootstrap b = transport.deviceBootstrap(iface.name()).handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                ByteBuf c = p.content();
-                byte[] bytes = new byte[c.readableBytes()];
-                c.getBytes(c.readerIndex(), bytes);
-                try {
-                    DhcpMessage m = DhcpCodec.decode(bytes);
-                    log.debug("dhcp probe on {}: {} from {} xid={}", iface.name(), m.type().orElse(null), p.sender(),
-                            Integer.toHexString(m.xid()));
-                    if (m.op() == DhcpMessage.BOOTREPLY && m.xid() == xid && m.type().orElse(null) == MessageType.OFFER) {
-                        InetAddress id = m.addressOption(OptionCatalog.SERVER_ID).orElse(p.sender().getAddress());
-                        synchronized (answers) {
-                            answers.putIfAbsent(id, new Answer(iface.name(), id, p.sender(), m.yiaddr()));
-                        }
-                    }
-                } catch (MalformedPacketException e) {
-                    log.debug("dhcp probe on {}: ignoring malformed reply from {}", iface.name(), p.sender());
-                }
-            }
-        });
+        Bootstrap b = transport.deviceBootstrap(iface.name()).handler(new OfferCollector(iface.name(), xid, answers));
         ChannelFuture bound = b.bind(new InetSocketAddress(clientPort)).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             log.warn("dhcp probe on {}: cannot listen on port {} ({}); not checking for other DHCP servers", iface.name(),
