@@ -42,4 +42,13 @@ class LayeringTest {
             }
         }
     }
+
+    /** The transport's deciding half stays plain Java, tested without sockets (TransferPlannerTest). */
+    @Test
+    void theRequestDecisionIsNettyFree() throws IOException {
+        for (String name : List.of("TransferPlanner", "TransferPlan", "TransferRecord", "TransferListener",
+                "ServerSettings")) {
+            assertThat(Files.readString(MAIN.resolve("transport/" + name + ".java"))).as(name).doesNotContain("io.netty");
+        }
+    }
 }

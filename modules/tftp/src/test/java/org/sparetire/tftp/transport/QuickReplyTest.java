@@ -9,20 +9,20 @@ import org.junit.jupiter.api.Test;
 class QuickReplyTest {
     @Test
     void aLockstepBlockIsPolledForWhateverItsSize() {
-        assertTrue(TransferContext.quickReplyLikely(1, 512));
-        assertTrue(TransferContext.quickReplyLikely(1, 65_464));
+        assertTrue(ReplyPoller.quickReplyLikely(1, 512));
+        assertTrue(ReplyPoller.quickReplyLikely(1, 65_464));
     }
 
     @Test
     void anOptionAckOrAnUploadAckIsPolledFor() {
-        assertTrue(TransferContext.quickReplyLikely(0, 0));
+        assertTrue(ReplyPoller.quickReplyLikely(0, 0));
     }
 
     @Test
     void aWindowIsPolledForUpTo16KiB() {
-        assertTrue(TransferContext.quickReplyLikely(4, 4 * 1468));
-        assertTrue(TransferContext.quickReplyLikely(16, 16 * 1024));
-        assertFalse(TransferContext.quickReplyLikely(16, 16 * 1468));
-        assertFalse(TransferContext.quickReplyLikely(2, 2 * 65_464));
+        assertTrue(ReplyPoller.quickReplyLikely(4, 4 * 1468));
+        assertTrue(ReplyPoller.quickReplyLikely(16, 16 * 1024));
+        assertFalse(ReplyPoller.quickReplyLikely(16, 16 * 1468));
+        assertFalse(ReplyPoller.quickReplyLikely(2, 2 * 65_464));
     }
 }
