@@ -1,15 +1,11 @@
 package org.sparetire.dhcp.lease;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.sparetire.core.event.LeaseEvent;
 import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.dhcp.DhcpConfig;
@@ -18,9 +14,6 @@ import org.sparetire.dhcp.DhcpConfig.Subnet;
 import org.sparetire.dhcp.codec.DhcpMessage;
 import org.sparetire.dhcp.codec.MessageType;
 import org.sparetire.dhcp.codec.OptionCatalog;
-import org.sparetire.dhcp.codec.Octets;
-import org.sparetire.dhcp.policy.BootPlan;
-import org.sparetire.dhcp.policy.ClientFacts;
 import org.sparetire.dhcp.policy.ReplyPlanner;
 
 /**
@@ -29,14 +22,10 @@ import org.sparetire.dhcp.policy.ReplyPlanner;
  * a manual clock. Not thread-safe: the transport calls it from one event loop.
  */
 public final class DhcpResponder {
-    private static final InetAddress BROADCAST = DhcpMessage.ipv4(255, 255, 255, 255);
-    /** RFC 2131 section 2: a client must accept 576-byte datagrams; 28 bytes go to IP and UDP. */
-    private static final int DEFAULT_MAX = 576 - 28;
-
     private final DhcpConfig config;
     private final LeaseTable table;
     private final ReplyPlanner planner;
-    private final int relayPort;
+    private final Replies replies;
     /** The time of the request being handled, for events. */
     private Instant now = Instant.EPOCH;
 
@@ -44,7 +33,7 @@ public final class DhcpResponder {
         this.config = config;
         this.table = table;
         this.planner = new ReplyPlanner(config.classes());
-        this.relayPort = config.port() == 0 ? 67 : config.port();
+        this.replies = new Replies(config, planner);
     }
 
     /** A table with one pool per subnet and every reserved address kept out of the pools. */
@@ -147,9 +136,9 @@ public final class DhcpResponder {
         Instant expires = now.plus(config.offerHold());
         if (current.isEmpty() || current.get().state() != LeaseState.BOUND || !current.get().address().equals(address)
                 || !current.get().activeAt(now)) {
-            table.record(new Lease(key, req.mac(), address, LeaseState.OFFERED, expires, hostname(req, res)));
+            table.record(new Lease(key, req.mac(), address, LeaseState.OFFERED, expires, Replies.hostname(req, res)));
         }
-        Step offer = reply(req, in, subnet, res, MessageType.OFFER, address, subnet.leaseTime(), List.of(),
+        Step offer = replies.reply(now, req, in, subnet, res, MessageType.OFFER, address, subnet.leaseTime(), List.of(),
                 LeaseEventKind.OFFERED, now.plus(subnet.leaseTime()));
         // RFC 2131 section 4.4.1 (SHOULD probe before reuse): only new addresses, the client's own is known good.
         return fresh && config.pingCheck() ? offer.withProbe(address) : offer;
@@ -237,9 +226,10 @@ public final class DhcpResponder {
             // Free and in our pool: a client whose lease we lost (or that rebinds after a restart) keeps it,
             // as Kea does, instead of being bounced through DISCOVER.
         }
-        Lease bound = new Lease(key, req.mac(), address, LeaseState.BOUND, now.plus(subnet.leaseTime()), hostname(req, res));
+        Lease bound = new Lease(key, req.mac(), address, LeaseState.BOUND, now.plus(subnet.leaseTime()),
+                Replies.hostname(req, res));
         table.record(bound);
-        return reply(req, in, subnet, res, MessageType.ACK, address, subnet.leaseTime(), List.of(bound),
+        return replies.reply(now, req, in, subnet, res, MessageType.ACK, address, subnet.leaseTime(), List.of(bound),
                 LeaseEventKind.ACKED, bound.expires());
     }
 
@@ -252,19 +242,7 @@ public final class DhcpResponder {
         if (!known && !config.authoritative()) {
             return Step.drop(line + "; not authoritative, staying silent");
         }
-        Map<Integer, Octets> options = new LinkedHashMap<>();
-        options.put(OptionCatalog.MESSAGE_TYPE, Octets.of((byte) MessageType.NAK.code()));
-        options.put(OptionCatalog.SERVER_ID, Octets.of(in.serverAddress().getAddress()));
-        options.put(OptionCatalog.MESSAGE, Octets.of(why.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
-        req.option(OptionCatalog.RELAY_AGENT_INFO).ifPresent(o -> options.put(OptionCatalog.RELAY_AGENT_INFO, o));
-        // RFC 2131 section 4.3.2: a NAK through a relay asks the relay to broadcast it.
-        int flags = req.relayed() ? req.flags() | DhcpMessage.FLAG_BROADCAST : req.flags();
-        DhcpMessage nak = new DhcpMessage(DhcpMessage.BOOTREPLY, req.htype(), 0, req.xid(), 0, flags, DhcpMessage.ZERO,
-                DhcpMessage.ZERO, DhcpMessage.ZERO, req.giaddr(), req.chaddr(), "", "", options);
-        InetSocketAddress dest = req.relayed() ? new InetSocketAddress(req.giaddr(), relayPort)
-                : new InetSocketAddress(BROADCAST, config.clientPort());
-        LeaseEvent event = event(LeaseEventKind.NAKED, req, in, null, null, null, null, Map.of());
-        return new Step(nak, dest, !req.relayed(), DEFAULT_MAX, List.of(), List.of(event), () -> "nak " + line, null);
+        return replies.nak(now, req, in, why, line);
     }
 
     private Step decline(DhcpMessage req, Ingress in, Instant now) {
@@ -282,7 +260,8 @@ public final class DhcpResponder {
         }
         Lease quarantined = holder.get().with(LeaseState.DECLINED, now.plus(config.declineQuarantine()));
         table.record(quarantined);
-        LeaseEvent e = event(LeaseEventKind.DECLINED, req, in, address.get(), null, null, quarantined.expires(), Map.of());
+        LeaseEvent e = Replies.event(now, LeaseEventKind.DECLINED, req, in, address.get(), null, null,
+                quarantined.expires(), Map.of());
         return Step.silent(List.of(quarantined), List.of(e), "decline mac=" + req.mac() + " ip="
                 + address.get().getHostAddress() + ": in use by another host, quarantined for " + config.declineQuarantine());
     }
@@ -296,13 +275,13 @@ public final class DhcpResponder {
         }
         Lease released = holder.get().with(LeaseState.RELEASED, now);
         table.record(released);
-        LeaseEvent e = event(LeaseEventKind.RELEASED, req, in, address, null, null, null, Map.of());
+        LeaseEvent e = Replies.event(now, LeaseEventKind.RELEASED, req, in, address, null, null, null, Map.of());
         return Step.silent(List.of(released), List.of(e), "release mac=" + req.mac() + " ip=" + address.getHostAddress());
     }
 
     private Step inform(DhcpMessage req, Subnet subnet, Ingress in, Instant now) {
         // RFC 2131 section 4.3.5: options only, no lease, no yiaddr; the reply goes to ciaddr.
-        return reply(req, in, subnet, reservation(req), MessageType.ACK, DhcpMessage.ZERO, null, List.of(),
+        return replies.reply(now, req, in, subnet, reservation(req), MessageType.ACK, DhcpMessage.ZERO, null, List.of(),
                 LeaseEventKind.INFORMED, null);
     }
 
@@ -320,7 +299,7 @@ public final class DhcpResponder {
             return Step.drop("proxy mode: " + type + " on " + (in.bootServerPort() ? "4011" : "67") + " is for the DHCP server");
         }
         Subnet subnet = config.subnetFor(req.relayed() ? req.giaddr() : in.serverAddress()).orElse(null);
-        Step s = reply(req, in, subnet, reservation(req), answer, DhcpMessage.ZERO, null, List.of(),
+        Step s = replies.reply(now, req, in, subnet, reservation(req), answer, DhcpMessage.ZERO, null, List.of(),
                 LeaseEventKind.PROXY_OFFERED, null);
         if (s.reply() != null && s.reply().file().isEmpty()) {
             return Step.drop("proxy mode: no boot file applies to " + req.mac());
@@ -328,78 +307,7 @@ public final class DhcpResponder {
         return s;
     }
 
-    private Step reply(DhcpMessage req, Ingress in, Subnet subnet, Optional<Reservation> res, MessageType type,
-                       InetAddress yiaddr, Duration leaseTime, List<Lease> durable, LeaseEventKind kind,
-                       Instant expires) {
-        boolean proxy = config.mode() == DhcpConfig.Mode.PROXY;
-        ClientFacts facts = ClientFacts.of(req);
-        BootPlan plan = planner.plan(facts, subnet, res.orElse(null), in.serverAddress(),
-                type == MessageType.ACK && DhcpMessage.isZero(yiaddr) ? null : leaseTime, proxy);
-        Map<Integer, Octets> options = new LinkedHashMap<>();
-        options.put(OptionCatalog.MESSAGE_TYPE, Octets.of((byte) type.code()));
-        options.put(OptionCatalog.SERVER_ID, Octets.of(in.serverAddress().getAddress()));
-        plan.options().forEach(options::putIfAbsent);
-        // RFC 3046 section 2.2: the relay agent information goes back unchanged, as the last option.
-        req.option(OptionCatalog.RELAY_AGENT_INFO).ifPresent(o -> options.put(OptionCatalog.RELAY_AGENT_INFO, o));
-        InetAddress ciaddr = type == MessageType.ACK ? req.ciaddr() : DhcpMessage.ZERO;
-        DhcpMessage reply = new DhcpMessage(DhcpMessage.BOOTREPLY, req.htype(), 0, req.xid(), 0, req.flags(),
-                ciaddr == null ? DhcpMessage.ZERO : ciaddr, yiaddr,
-                plan.nextServer() == null ? DhcpMessage.ZERO : plan.nextServer(), req.giaddr(), req.chaddr(), "",
-                plan.bootFile() == null ? "" : plan.bootFile(), options);
-
-        InetSocketAddress dest;
-        boolean broadcast = false;
-        if (in.bootServerPort()) {
-            dest = in.source(); // PXE boot server replies go back where the request came from
-        } else if (req.relayed()) {
-            dest = new InetSocketAddress(req.giaddr(), relayPort);
-        } else if (!DhcpMessage.isZero(req.ciaddr())) {
-            dest = new InetSocketAddress(req.ciaddr(), config.clientPort());
-        } else {
-            // Broadcast flag set, or a client without an address: unicasting to yiaddr would need an ARP
-            // entry written by hand (raw sockets); RFC 2131 section 4.1 allows a broadcast instead.
-            dest = new InetSocketAddress(BROADCAST, config.clientPort());
-            broadcast = true;
-        }
-        int max = req.maxMessageSize().map(s -> s - 28).orElse(DEFAULT_MAX);
-        Map<Integer, String> rendered = new LinkedHashMap<>();
-        options.forEach((code, v) -> rendered.put(code, OptionCatalog.render(code, v)));
-        LeaseEvent e = event(kind, req, in, DhcpMessage.isZero(yiaddr) ? null : yiaddr, plan.matchedClass(),
-                plan.bootFile(), expires, rendered);
-        Supplier<String> log = () -> kind.name().toLowerCase(java.util.Locale.ROOT) + " iface=" + in.interfaceName() + " peer="
-                + in.source().getAddress().getHostAddress()
-                + (req.relayed() ? " giaddr=" + req.giaddr().getHostAddress() : "") + " mac=" + req.mac()
-                + (DhcpMessage.isZero(yiaddr) ? "" : " ip=" + yiaddr.getHostAddress())
-                + (plan.matchedClass() == null ? "" : " class=" + plan.matchedClass())
-                + (plan.bootFile() == null ? "" : " file=" + plan.bootFile())
-                + (leaseTime == null || DhcpMessage.isZero(yiaddr) ? "" : " lease=" + leaseTime.toSeconds() + "s");
-        return new Step(reply, dest, broadcast, max, durable, List.of(e), log, null);
-    }
-
     private Optional<Reservation> reservation(DhcpMessage req) {
         return ReplyPlanner.reservationFor(config, req.mac(), req.option(OptionCatalog.CLIENT_ID).orElse(null));
-    }
-
-    private static String hostname(DhcpMessage req, Optional<Reservation> res) {
-        if (res.isPresent() && res.get().hostname() != null) {
-            return res.get().hostname();
-        }
-        return req.textOption(OptionCatalog.HOSTNAME).map(DhcpResponder::sanitize).orElse(null);
-    }
-
-    /** Client-chosen names end up in logs and the journal: keep them to one printable token. */
-    static String sanitize(String s) {
-        String clean = s.replaceAll("[^A-Za-z0-9._-]", "_");
-        return clean.length() > 63 ? clean.substring(0, 63) : clean;
-    }
-
-    private LeaseEvent event(LeaseEventKind kind, DhcpMessage req, Ingress in, InetAddress address, String matched,
-                             String bootFile, Instant expires, Map<Integer, String> options) {
-        return new LeaseEvent(now, kind, req.mac(), req.option(OptionCatalog.CLIENT_ID).map(Octets::hex).orElse(null),
-                address, req.textOption(OptionCatalog.HOSTNAME).map(DhcpResponder::sanitize).orElse(null),
-                req.textOption(OptionCatalog.VENDOR_CLASS).orElse(null),
-                req.architectures().isEmpty() ? -1 : req.architectures().get(0),
-                req.userClasses().isEmpty() ? null : String.join(",", req.userClasses()), matched, bootFile, expires,
-                in.source(), options);
     }
 }
