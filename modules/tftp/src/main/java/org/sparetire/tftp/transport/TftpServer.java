@@ -1,10 +1,14 @@
 package org.sparetire.tftp.transport;
 
-import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.event.EventBus;
@@ -20,6 +24,10 @@ import org.sparetire.tftp.codec.Request;
  * TID, RFC 1350 section 4) or, in single-port mode, the listener itself with transfers told apart by the
  * client's address and port. Thin: the {@link TransferPlanner} decides what a request leads to; this
  * sends the refusal or gives the planned transfer its socket.
+ *
+ * <p>On Linux a lockstep read gets a thread of its own while one of {@link LockstepThreads} is free
+ * ({@link LockstepSocket}: one send and one receive system call per block, as atftpd and tftp-hpa); other
+ * transfers, and lockstep reads beyond that, run on the event loops.
  */
 public final class TftpServer {
     private static final Logger log = LoggerFactory.getLogger("org.sparetire.tftp");
@@ -28,6 +36,8 @@ public final class TftpServer {
     private final Transfers transfers;
     private final TransferPlanner planner;
     private final TransferRuntime runtime;
+    /** Null where the native transport is not there (Windows, macOS): every transfer runs on the event loops. */
+    private final LockstepThreads lockstep;
     private final List<RequestSocket> listeners = new ArrayList<>();
     private volatile ServerSettings settings;
     private volatile RequestSocket current;
@@ -37,6 +47,8 @@ public final class TftpServer {
         this.transfers = new Transfers(events);
         this.planner = new TransferPlanner(clock, events::nextTransferId);
         this.runtime = new TransferRuntime(clock, events, transfers, new Segmentation());
+        this.lockstep = net.datagramChannel() == EpollDatagramChannel.class
+                ? new LockstepThreads(LockstepThreads.defaultMax()) : null;
     }
 
     /** Binds the request socket; on failure nothing stays bound. */
@@ -101,10 +113,7 @@ public final class TftpServer {
             }
         }
         for (TransferContext t : transfers.snapshot()) {
-            Channel ch = t.channel();
-            if (ch != null) {
-                ch.eventLoop().submit(() -> t.abort("server shutting down")).awaitUninterruptibly(2000);
-            }
+            awaitAtMost(t.runSoon(() -> t.abort("server shutting down")), 2000);
         }
         for (RequestSocket l : all) {
             l.channel.close().awaitUninterruptibly(2000);
@@ -138,8 +147,22 @@ public final class TftpServer {
     }
 
     private static void supersede(TransferContext old, boolean supersedes) {
-        if (supersedes && old.channel() != null) {
-            old.channel().eventLoop().execute(() -> old.abort("superseded by a new request"));
+        if (supersedes) {
+            old.runSoon(() -> old.abort("superseded by a new request"));
+        }
+    }
+
+    /** Waits for the task, but never longer than the limit; null is a task that never ran. */
+    private static void awaitAtMost(Future<?> task, long millis) {
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("tftp transfer did not stop cleanly: {}", e.toString());
         }
     }
 
@@ -150,6 +173,10 @@ public final class TftpServer {
             l.transferStarted();
             t.attach(l.channel, l);
             t.start();
+            return;
+        }
+        if (lockstep != null && LockstepSocket.fits(plan) && lockstep.tryRun(new LockstepSocket(t, plan, lockstep,
+                l.local.getAddress(), () -> sockets.bindTransfer(l, t, plan.settings())))) {
             return;
         }
         sockets.bindTransfer(l, t, plan.settings());

@@ -1,11 +1,12 @@
 package org.sparetire.tftp.transport;
 
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.TransferDirection;
@@ -20,23 +21,50 @@ import org.sparetire.tftp.policy.FileSource;
 import org.sparetire.tftp.session.BlockReceiver;
 import org.sparetire.tftp.session.BlockSender;
 import org.sparetire.tftp.session.Completion;
+import org.sparetire.tftp.session.Outgoing;
 import org.sparetire.tftp.session.Step;
 import org.sparetire.tftp.session.Transfer;
 
 /**
- * One running transfer on its channel's event loop: feeds the session, hands what it sends to the
- * {@link TransferSender}, keeps one lazy timer, and reports the outcome once. Every method except the
- * volatile getters runs on {@link #channel}'s event loop.
+ * One running transfer: feeds the session, hands what it sends to its {@link Io}, keeps one lazy timer, and
+ * reports the outcome once. Most transfers run on their channel's event loop, with a {@link TransferSender};
+ * a lockstep read may run on a thread of its own instead ({@link LockstepSocket}). Either way every method
+ * except the volatile getters runs one call at a time: on the loop, or under the socket's lock.
  */
 final class TransferContext implements TransferPlanner.Existing {
+    /** Where the transfer's packets leave, and where its timer and calls from outside run. */
+    interface Io {
+        /**
+         * Sends what one step sends; when the transfer goes on ({@code more}) it may prepare the likely next.
+         *
+         * @return false when the source could not give a block (the file changed)
+         */
+        boolean send(List<Outgoing> sends, boolean more);
+
+        /** A packet from the peer arrived at {@code now}. */
+        default void replied(long now) {
+        }
+
+        /** Runs the task after the delay, one at a time with the transfer's other events. */
+        Future<?> schedule(Runnable task, long delayNanos);
+
+        /** Runs the task soon, one at a time with the transfer's other events; never waits for it. */
+        Future<?> submit(Runnable task);
+
+        /** The transfer has ended: gives its buffers back, and closes its socket when the socket is its own. */
+        void close();
+    }
+
     private final TransferPlan plan;
+    private final TransferRuntime runtime;
     private final TransferRecord record;
     private final Transfer session;
     private final Clock clock;
     private final EventBus events;
     private final TransferListener listener;
-    private final TransferSender sender;
     private final long progressIntervalNanos;
+    private Io io;
+    /** The event loop's channel, or null when the transfer has a thread of its own. */
     private Channel channel;
     /** The request socket a single-port transfer shares; null when the transfer has its own. */
     private RequestSocket shared;
@@ -44,7 +72,7 @@ final class TransferContext implements TransferPlanner.Existing {
     private long startedNanos;
     private long lastProgress;
     private long deadline = Step.NO_DEADLINE;
-    private ScheduledFuture<?> timer;
+    private Future<?> timer;
     /** When {@link #timer} fires. */
     private long timerAt;
     private boolean reported;
@@ -53,12 +81,12 @@ final class TransferContext implements TransferPlanner.Existing {
 
     TransferContext(TransferPlan plan, TransferRuntime runtime) {
         this.plan = plan;
+        this.runtime = runtime;
         this.record = plan.record();
         this.session = plan.session();
         this.clock = runtime.clock();
         this.events = runtime.events();
         this.listener = runtime.listener();
-        this.sender = new TransferSender(plan, runtime);
         this.progressIntervalNanos = plan.settings().progressInterval().toNanos();
     }
 
@@ -95,6 +123,7 @@ final class TransferContext implements TransferPlanner.Existing {
         return ownsChannel;
     }
 
+    /** The event loop's channel (the request socket's for a single-port transfer), or null. */
     Channel channel() {
         return channel;
     }
@@ -109,7 +138,21 @@ final class TransferContext implements TransferPlanner.Existing {
         this.channel = channel;
         this.shared = shared;
         this.ownsChannel = shared == null;
+        TransferSender sender = new TransferSender(plan, runtime);
         sender.attach(channel);
+        this.io = new OnLoop(channel, sender, ownsChannel);
+    }
+
+    /** A socket of its own, served from a thread of its own. */
+    void attach(Io own) {
+        this.ownsChannel = true;
+        this.io = own;
+    }
+
+    /** Runs the task one at a time with the transfer's events (its loop, or its socket's lock); null before it has a socket. */
+    Future<?> runSoon(Runnable task) {
+        Io current = io;
+        return current == null ? null : current.submit(task);
     }
 
     void start() {
@@ -126,7 +169,7 @@ final class TransferContext implements TransferPlanner.Existing {
             return;
         }
         long now = clock.nanoTime();
-        sender.replied(now);
+        io.replied(now);
         apply(session.onPacket(from, packet, now));
     }
 
@@ -150,7 +193,7 @@ final class TransferContext implements TransferPlanner.Existing {
     }
 
     private void apply(Step step) {
-        if (!sender.send(step.send(), !step.closed())) {
+        if (!io.send(step.send(), !step.closed())) {
             apply(session.abort("file changed while being sent"));
             return;
         }
@@ -193,7 +236,7 @@ final class TransferContext implements TransferPlanner.Existing {
 
     private void schedule(long now) {
         timerAt = deadline;
-        timer = channel.eventLoop().schedule(this::onTimer, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+        timer = io.schedule(this::onTimer, Math.max(0, deadline - now));
     }
 
     private void report(Completion completion, long now) {
@@ -224,14 +267,42 @@ final class TransferContext implements TransferPlanner.Existing {
             return;
         }
         closed = true;
-        sender.close();
         if (timer != null) {
             timer.cancel(false);
             timer = null;
         }
-        if (ownsChannel) {
-            channel.close();
-        }
+        io.close();
         listener.closed(this);
+    }
+
+    /** On the channel's event loop: the {@link TransferSender} sends, the loop runs the timer. */
+    private record OnLoop(Channel channel, TransferSender sender, boolean ownsChannel) implements Io {
+        @Override
+        public boolean send(List<Outgoing> sends, boolean more) {
+            return sender.send(sends, more);
+        }
+
+        @Override
+        public void replied(long now) {
+            sender.replied(now);
+        }
+
+        @Override
+        public Future<?> schedule(Runnable task, long delayNanos) {
+            return channel.eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public Future<?> submit(Runnable task) {
+            return channel.eventLoop().submit(task);
+        }
+
+        @Override
+        public void close() {
+            sender.close();
+            if (ownsChannel) {
+                channel.close();
+            }
+        }
     }
 }

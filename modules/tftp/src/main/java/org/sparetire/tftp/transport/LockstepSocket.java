@@ -1,0 +1,328 @@
+package org.sparetire.tftp.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparetire.core.net.Addresses;
+import org.sparetire.tftp.codec.Data;
+import org.sparetire.tftp.codec.MalformedPacketException;
+import org.sparetire.tftp.codec.TftpCodec;
+import org.sparetire.tftp.codec.TftpPacket;
+import org.sparetire.tftp.policy.FileSource;
+import org.sparetire.tftp.session.BlockSender;
+import org.sparetire.tftp.session.Outgoing;
+
+/**
+ * A lockstep read served the way atftpd and tftp-hpa serve one: on a thread of its own, from a socket of
+ * its own, sending a block and then sleeping in a blocking receive until the ACK comes.
+ * That is one send and one receive system call per block and one wake-up, with no event loop between the
+ * ACK and the next block. The transfer's timer runs on the shared timer thread of {@link LockstepThreads}
+ * and resends from the same socket; when the transfer ends, closing the socket wakes the receive.
+ *
+ * <p>The {@link TransferContext} and its session stay as on an event loop; a lock takes the place of the
+ * loop, so the receive, the timer and an abort from outside reach them one at a time. The thread waits
+ * only on its own socket, never on an event loop.
+ */
+final class LockstepSocket implements Runnable, TransferContext.Io {
+    private static final Logger log = LoggerFactory.getLogger(LockstepSocket.class);
+    /** Blocks up to this size are cut from one read-ahead chunk: one pread per chunk, not per block. */
+    private static final int READ_AHEAD_MAX_BLOCK = 16 * 1024;
+    private static final int READ_AHEAD = 256 * 1024;
+    /** A read transfer receives ACKs and ERRORs only; anything longer is cut and fails to decode or is ignored. */
+    private static final int RECEIVE_MAX = 1024;
+
+    private final TransferContext transfer;
+    private final LockstepThreads threads;
+    private final InetAddress local;
+    private final ServerSettings settings;
+    private final FileSource source;
+    private final BlockSender blocks;
+    private final Runnable fallback;
+    private final InetSocketAddress peer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private DatagramChannel channel;
+    private boolean closed;
+
+    /** Pooled direct buffers, given back when the transfer closes; used under {@link #lock}. */
+    private ByteBuf inBuf;
+    private ByteBuf outBuf;
+    private ByteBuf spareBuf;
+    private ByteBuf readAheadBuf;
+    private ByteBuffer in;
+    private ByteBuffer out;
+    /** A big block read before its ACK arrives (payload after the blank header): the file read overlaps the peer's turn. */
+    private ByteBuffer spare;
+    private long spareOffset = -1;
+    private int spareLength;
+    private ByteBuffer readAhead;
+    private long readAheadStart = -1;
+    private int readAheadLength;
+
+    /**
+     * @param fallback binds the transfer on an event loop instead; run when no socket could be bound here,
+     *                 so the usual path reports what is wrong
+     */
+    LockstepSocket(TransferContext transfer, TransferPlan plan, LockstepThreads threads, InetAddress local,
+                   Runnable fallback) {
+        this.transfer = transfer;
+        this.threads = threads;
+        this.local = local;
+        this.settings = plan.settings();
+        this.source = plan.source();
+        this.blocks = (BlockSender) plan.session();
+        this.fallback = fallback;
+        this.peer = plan.record().peer();
+    }
+
+    /** Whether a planned transfer can be served this way: a read in lockstep from a socket of its own. */
+    static boolean fits(TransferPlan plan) {
+        return plan.session() instanceof BlockSender s && s.parameters().windowsize() == 1
+                && !plan.settings().singlePort() && plan.settings().replyPoll().isZero();
+    }
+
+    @Override
+    public void run() {
+        if (!open()) {
+            fallback.run();
+            return;
+        }
+        try {
+            serve();
+        } finally {
+            inBuf.release(); // only here: a receive may still be leaving the socket the timer thread closed
+        }
+    }
+
+    private void serve() {
+        locked(() -> {
+            transfer.attach(this);
+            transfer.start();
+        });
+        while (!transfer.isClosed()) {
+            in.clear();
+            InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) channel.receive(in);
+            } catch (ClosedChannelException e) {
+                break; // the transfer ended and closed the socket (or the thread was interrupted)
+            } catch (IOException e) {
+                log.debug("tftp transfer socket: peer={} {}", Addresses.format(peer), e.toString());
+                locked(() -> transfer.abort("socket error: " + e.getMessage()));
+                break;
+            }
+            in.flip();
+            TftpPacket packet;
+            try {
+                packet = TftpCodec.decode(in);
+            } catch (MalformedPacketException e) {
+                log.debug("tftp malformed packet dropped: peer={} {}", Addresses.format(peer), e.getMessage());
+                continue;
+            }
+            locked(() -> transfer.onPacket(from, packet));
+        }
+    }
+
+    /**
+     * Binds a port from the configured range (a random start, then one after another). Not connected to the
+     * peer: a stranger's packet must reach the session, which answers it with ERROR 5 (RFC 1350 section 4).
+     */
+    private boolean open() {
+        int low = settings.portLow();
+        int span = low == 0 ? 1 : settings.portHigh() - low + 1;
+        int first = low == 0 ? 0 : ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = low == 0 ? 0 : low + (first + i) % span;
+            DatagramChannel ch = null;
+            try {
+                ch = DatagramChannel.open(local instanceof Inet4Address ? StandardProtocolFamily.INET
+                        : StandardProtocolFamily.INET6);
+                ch.bind(new InetSocketAddress(local, port));
+                channel = ch;
+                allocate();
+                return true;
+            } catch (IOException e) {
+                closeQuietly(ch);
+            }
+        }
+        return false;
+    }
+
+    private void allocate() {
+        int block = Data.HEADER + blocks.parameters().blksize();
+        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+        inBuf = alloc.directBuffer(RECEIVE_MAX, RECEIVE_MAX);
+        in = inBuf.nioBuffer(0, RECEIVE_MAX);
+        outBuf = alloc.directBuffer(block, block);
+        out = outBuf.nioBuffer(0, block);
+        if (blocks.parameters().blksize() <= READ_AHEAD_MAX_BLOCK) {
+            readAheadBuf = alloc.directBuffer(READ_AHEAD, READ_AHEAD);
+            readAhead = readAheadBuf.nioBuffer(0, READ_AHEAD);
+        } else {
+            spareBuf = alloc.directBuffer(block, block);
+            spare = spareBuf.nioBuffer(0, block);
+        }
+    }
+
+    private void locked(Runnable r) {
+        lock.lock();
+        try {
+            r.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Future<?> schedule(Runnable task, long delayNanos) {
+        return threads.schedule(() -> locked(task), delayNanos);
+    }
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        return threads.submit(() -> locked(task));
+    }
+
+    @Override
+    public boolean send(List<Outgoing> sends, boolean more) {
+        for (Outgoing o : sends) {
+            if (o instanceof Outgoing.Block b) {
+                if (!fill(b)) {
+                    return false;
+                }
+                write(out, peer);
+            } else {
+                Outgoing.Packet p = (Outgoing.Packet) o;
+                ByteBuffer buf = ByteBuffer.allocate(TftpCodec.encodedLength(p.packet()));
+                TftpCodec.encode(p.packet(), buf);
+                write(buf.flip(), p.to() == null ? peer : p.to());
+            }
+        }
+        if (more) {
+            prepareLikelyNext();
+        }
+        return true;
+    }
+
+    private void write(ByteBuffer datagram, InetSocketAddress to) {
+        try {
+            channel.send(datagram, to);
+        } catch (ClosedChannelException e) {
+            // the transfer is ending
+        } catch (IOException e) {
+            // Lost like any datagram (a full buffer, no route for now): the timer resends.
+            log.debug("tftp send failed: peer={} {}", Addresses.format(to), e.toString());
+        }
+    }
+
+    /** Puts block b (header and payload) into {@link #out}; false when the source could not give it. */
+    private boolean fill(Outgoing.Block b) {
+        if (spare != null && spareOffset == b.offset() && spareLength == b.length()) {
+            ByteBuffer t = out;
+            out = spare;
+            spare = t;
+            ByteBuf tb = outBuf;
+            outBuf = spareBuf;
+            spareBuf = tb;
+            spareOffset = -1;
+            out.clear().limit(Data.HEADER + b.length());
+            out.putShort(0, (short) TftpPacket.OP_DATA).putShort(2, (short) b.wireBlock());
+            return true;
+        }
+        out.clear();
+        out.putShort((short) TftpPacket.OP_DATA).putShort((short) b.wireBlock());
+        if (b.length() > 0) {
+            if (readAhead == null) {
+                out.limit(Data.HEADER + b.length());
+                if (!readFully(b.offset(), out)) {
+                    return false;
+                }
+            } else if (!copyFromReadAhead(b)) {
+                return false;
+            }
+        }
+        out.flip();
+        return true;
+    }
+
+    private boolean copyFromReadAhead(Outgoing.Block b) {
+        if (readAheadStart < 0 || b.offset() < readAheadStart
+                || b.offset() + b.length() > readAheadStart + readAheadLength) {
+            readAhead.clear().limit((int) Math.min(READ_AHEAD, source.size() - b.offset()));
+            int n;
+            try {
+                n = source.read(b.offset(), readAhead);
+            } catch (IOException e) {
+                return false;
+            }
+            if (n < b.length()) {
+                readAheadStart = -1;
+                return false;
+            }
+            readAheadStart = b.offset();
+            readAheadLength = n;
+        }
+        int from = (int) (b.offset() - readAheadStart);
+        out.put(readAhead.duplicate().limit(from + b.length()).position(from));
+        return true;
+    }
+
+    /** Reads a big block into {@link #spare} while the peer is still answering for the one just sent. */
+    private void prepareLikelyNext() {
+        if (spare == null) {
+            return;
+        }
+        Outgoing.Block next = blocks.likelyNext();
+        if (next == null || (spareOffset == next.offset() && spareLength == next.length())) {
+            return;
+        }
+        spare.clear().limit(Data.HEADER + next.length()).position(Data.HEADER);
+        spareOffset = readFully(next.offset(), spare) ? next.offset() : -1;
+        spareLength = next.length();
+    }
+
+    private boolean readFully(long offset, ByteBuffer target) {
+        int want = target.remaining();
+        try {
+            return source.read(offset, target) == want;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(channel); // wakes the receive
+        for (ByteBuf b : new ByteBuf[] {outBuf, spareBuf, readAheadBuf}) {
+            if (b != null) {
+                b.release();
+            }
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing left to do with it
+            }
+        }
+    }
+}
