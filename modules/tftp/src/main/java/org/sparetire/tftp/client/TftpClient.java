@@ -1,24 +1,16 @@
 package org.sparetire.tftp.client;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.net.Addresses;
 import org.sparetire.core.time.Clock;
@@ -34,7 +26,6 @@ import org.sparetire.tftp.codec.Request;
 import org.sparetire.tftp.codec.TftpCodec;
 import org.sparetire.tftp.codec.TftpPacket;
 import org.sparetire.tftp.codec.WriteRequest;
-import org.sparetire.tftp.policy.GatheredWrites;
 import org.sparetire.tftp.session.BlockReceiver;
 import org.sparetire.tftp.session.BlockSender;
 import org.sparetire.tftp.session.BlockSink;
@@ -154,11 +145,11 @@ public final class TftpClient {
 
     /** Uploads {@code local} as {@code remote}. */
     public Result put(InetSocketAddress server, Path local, String remote, Options o) throws IOException {
-        Source source;
+        UploadSource source;
         if (o.mode() == Mode.NETASCII) {
-            source = new Source(null, Netascii.toWire(Files.readAllBytes(local)));
+            source = new UploadSource(null, Netascii.toWire(Files.readAllBytes(local)));
         } else {
-            source = new Source(FileChannel.open(local, StandardOpenOption.READ), null);
+            source = new UploadSource(FileChannel.open(local, StandardOpenOption.READ), null);
         }
         try (source; UdpSocket socket = new UdpSocket(server)) {
             return run(socket, server, new WriteRequest(remote, o.mode(), requestOptions(o, source.size())), o,
@@ -166,7 +157,7 @@ public final class TftpClient {
         }
     }
 
-    private Result run(UdpSocket socket, InetSocketAddress server, Request request, Options o, Source source,
+    private Result run(UdpSocket socket, InetSocketAddress server, Request request, Options o, UploadSource source,
                        BlockSink sink) throws IOException {
         long started = clock.nanoTime();
         ByteBuffer rx = ByteBuffer.allocateDirect(65536);
@@ -264,7 +255,7 @@ public final class TftpClient {
         return new Result(bytes, Duration.ofNanos(clock.nanoTime() - started), t.retransmits(), negotiated);
     }
 
-    private static void send(UdpSocket socket, Outgoing out, InetSocketAddress tid, Source source, ByteBuffer tx)
+    private static void send(UdpSocket socket, Outgoing out, InetSocketAddress tid, UploadSource source, ByteBuffer tx)
             throws IOException {
         if (out instanceof Outgoing.Packet p) {
             socket.send(ByteBuffer.wrap(TftpCodec.toBytes(p.packet())), p.to() == null ? tid : p.to());
@@ -278,154 +269,5 @@ public final class TftpClient {
             throw new TransferFailed(-1, "local file changed while sending");
         }
         socket.send(tx.flip(), tid);
-    }
-
-    /**
-     * The transfer's UDP socket. A receive first tries the socket without waiting and only then sleeps in
-     * a selector, so while a fast server keeps the queue full every block costs one system call, not the
-     * three of a timed blocking receive (try, poll, try again).
-     */
-    private static final class UdpSocket implements Closeable {
-        private static final long SEND_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
-        private final DatagramChannel channel;
-        private final Selector selector;
-
-        UdpSocket(InetSocketAddress server) throws IOException {
-            boolean v4 = server.getAddress().getAddress().length == 4;
-            channel = DatagramChannel.open(v4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-            try {
-                channel.bind(new InetSocketAddress(v4 ? "0.0.0.0" : "::", 0));
-                channel.configureBlocking(false);
-                selector = Selector.open();
-                channel.register(selector, SelectionKey.OP_READ);
-            } catch (IOException e) {
-                channel.close();
-                throw e;
-            }
-        }
-
-        void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
-            long started = System.nanoTime();
-            // A full send buffer makes a non-blocking send return 0; it drains within microseconds.
-            while (channel.send(datagram, to) == 0) {
-                if (System.nanoTime() - started > SEND_PATIENCE_NANOS) {
-                    throw new IOException("could not send to " + to + ": the socket's send buffer stays full");
-                }
-                LockSupport.parkNanos(20_000);
-            }
-        }
-
-        /** The sender of the datagram now in {@code into} (flip it to read), or null when none came in time. */
-        InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException {
-            long giveUp = System.nanoTime() + Math.max(0, timeoutNanos);
-            while (true) {
-                into.clear();
-                InetSocketAddress from = (InetSocketAddress) channel.receive(into);
-                if (from != null) {
-                    return from;
-                }
-                long left = giveUp - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-                selector.selectedKeys().clear();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                selector.close();
-            } finally {
-                channel.close();
-            }
-        }
-    }
-
-    /** What a put sends: a file read by position, or netascii bytes in memory. */
-    private record Source(FileChannel channel, byte[] bytes) implements AutoCloseable {
-        long size() throws IOException {
-            return channel != null ? channel.size() : bytes.length;
-        }
-
-        int read(long position, ByteBuffer dst) throws IOException {
-            if (channel == null) {
-                int n = (int) Math.min(dst.remaining(), bytes.length - position);
-                dst.put(bytes, (int) position, n);
-                return n;
-            }
-            int total = 0;
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, position + total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
-            return total;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (channel != null) {
-                channel.close();
-            }
-        }
-    }
-
-    /**
-     * Writes to a temporary file and renames it over the destination when complete. Blocks are gathered
-     * in memory and written a megabyte at a time: one write per block would be a system call per block.
-     */
-    private static final class FileSink implements BlockSink {
-        private static final int GATHER_BYTES = 1 << 20;
-        private final Path temp;
-        private final Path target;
-        private FileChannel channel;
-        private GatheredWrites writes;
-        private boolean done;
-
-        FileSink(Path temp, Path target) {
-            this.temp = temp;
-            this.target = target;
-        }
-
-        private GatheredWrites open() throws IOException {
-            if (channel == null) {
-                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                writes = new GatheredWrites(channel, GATHER_BYTES);
-            }
-            return writes;
-        }
-
-        @Override
-        public void write(ByteBuffer payload) throws IOException {
-            open().append(payload);
-        }
-
-        @Override
-        public void commit() throws IOException {
-            open().flush();
-            channel.close();
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-        }
-
-        @Override
-        public void abort() {
-            if (done) {
-                return;
-            }
-            done = true;
-            try {
-                if (channel != null) {
-                    channel.close();
-                }
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a leftover hidden .part file is harmless
-            }
-        }
     }
 }

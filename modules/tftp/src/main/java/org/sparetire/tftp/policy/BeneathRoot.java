@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -212,7 +210,7 @@ public final class BeneathRoot {
         return null;
     }
 
-    private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, String name) throws IOException {
+    static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, String name) throws IOException {
         try {
             return dir.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .readAttributes();
@@ -330,54 +328,7 @@ public final class BeneathRoot {
      * link is followed on the way: an inbox folder that became a link refuses the upload.
      */
     public Folder folder(List<String> parts) throws IOException {
-        Path realRoot = Files.createDirectories(root).toRealPath();
-        DirectoryStream<Path> top = Files.newDirectoryStream(realRoot);
-        if (!(top instanceof SecureDirectoryStream<Path> secure)) {
-            top.close();
-            Path path = realRoot;
-            for (String part : parts) {
-                path = path.resolve(part);
-                try {
-                    Files.createDirectory(path);
-                } catch (FileAlreadyExistsException e) {
-                    // already there; checked below
-                }
-            }
-            if (!path.toRealPath().equals(path)) {
-                throw new FileSystemException(part(parts), null, "a folder of the inbox is a symlink");
-            }
-            return new PathFolder(path);
-        }
-        SecureDirectoryStream<Path> dir = secure;
-        Path path = realRoot;
-        try {
-            for (String part : parts) {
-                path = path.resolve(part);
-                try {
-                    Files.createDirectory(path);
-                } catch (FileAlreadyExistsException e) {
-                    // already there; opened without following below
-                }
-                SecureDirectoryStream<Path> next;
-                try {
-                    next = dir.newDirectoryStream(Path.of(part), LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException | AccessDeniedException e) {
-                    throw e;
-                } catch (FileSystemException e) {
-                    throw new FileSystemException(part(parts), null, "a folder of the inbox is a symlink");
-                }
-                dir.close();
-                dir = next;
-            }
-        } catch (IOException e) {
-            dir.close();
-            throw e;
-        }
-        return new SecureFolder(dir, path);
-    }
-
-    private static String part(List<String> parts) {
-        return String.join("/", parts);
+        return OpenFolders.open(root, parts);
     }
 
     /** Files created, renamed and deleted inside one folder, by name. */
@@ -392,67 +343,5 @@ public final class BeneathRoot {
         void rename(String from, String to, boolean replace) throws IOException;
 
         void delete(String name) throws IOException;
-    }
-
-    private record SecureFolder(SecureDirectoryStream<Path> dir, Path path) implements Folder {
-        @Override
-        public FileChannel create(String name) throws IOException {
-            SeekableByteChannel ch = dir.newByteChannel(Path.of(name),
-                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
-            if (ch instanceof FileChannel fc) {
-                return fc;
-            }
-            ch.close();
-            throw new IOException("no file channel on this platform");
-        }
-
-        @Override
-        public void rename(String from, String to, boolean replace) throws IOException {
-            // renameat(2) replaces silently; without replace, look first, as Files.move does.
-            if (!replace && attributes(dir, to) != null) {
-                throw new FileAlreadyExistsException(to);
-            }
-            dir.move(Path.of(from), dir, Path.of(to));
-        }
-
-        @Override
-        public void delete(String name) throws IOException {
-            dir.deleteFile(Path.of(name));
-        }
-
-        @Override
-        public void close() throws IOException {
-            dir.close();
-        }
-    }
-
-    private record PathFolder(Path path) implements Folder {
-        @Override
-        public FileChannel create(String name) throws IOException {
-            return FileChannel.open(path.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
-
-        @Override
-        public void rename(String from, String to, boolean replace) throws IOException {
-            if (replace) {
-                try {
-                    Files.move(path.resolve(from), path.resolve(to), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                    Files.move(path.resolve(from), path.resolve(to), StandardCopyOption.REPLACE_EXISTING);
-                }
-            } else {
-                Files.move(path.resolve(from), path.resolve(to));
-            }
-        }
-
-        @Override
-        public void delete(String name) throws IOException {
-            Files.deleteIfExists(path.resolve(name));
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
