@@ -8,6 +8,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,8 @@ import org.sparetire.core.config.SectionKey;
 import org.sparetire.core.event.EventBus;
 import org.sparetire.core.event.ServiceStateChanged;
 import org.sparetire.core.net.runtime.NetRuntime;
+import org.sparetire.core.query.LeaseQueries;
+import org.sparetire.core.query.LogQueries;
 import org.sparetire.core.time.Clock;
 
 class ServiceManagerTest {
@@ -157,5 +160,58 @@ class ServiceManagerTest {
         ReloadReport good = manager.requestReload(() -> config("alpha: {port: 0, greeting: hi}\n")).get(10, TimeUnit.SECONDS);
         assertThat(good.applied()).isTrue();
         assertThat(journal).contains("alpha reconfigured hi");
+    }
+
+    /** A service that answers through a query port, as the log collector does. */
+    private static final class Counting implements Service<UdpTestService.Config>, LogQueries {
+        private final UdpTestService inner;
+
+        Counting(UdpTestService inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void start() throws ServiceStartException {
+            inner.start();
+        }
+
+        @Override
+        public void reconfigure(UdpTestService.Config next) throws ServiceStartException {
+            inner.reconfigure(next);
+        }
+
+        @Override
+        public void stop(Duration grace) {
+            inner.stop(grace);
+        }
+
+        @Override
+        public ServiceHealth health() {
+            return inner.health();
+        }
+
+        @Override
+        public long dropped() {
+            return 7;
+        }
+    }
+
+    @Test
+    void aQueryPortIsFoundOnTheRunningServiceThatOffersItNeverByName() throws Exception {
+        ServiceSlot<UdpTestService.Config> counting = new ServiceSlot<>(beta, UdpTestService.Config::enabled,
+                (config, ctx) -> new Counting(new UdpTestService(beta.name(), config, ctx, journal)));
+        try (ServiceManager m = new ServiceManager(List.of(slot(alpha), counting), context)) {
+            assertThat(m.query(LogQueries.class)).as("nothing runs yet").isEmpty();
+            m.start(config("alpha: {port: 0}\nbeta: {port: 0}\n"));
+            assertThat(m.query(LogQueries.class)).hasValueSatisfying(q -> assertThat(q.dropped()).isEqualTo(7));
+            assertThat(m.query(LeaseQueries.class)).as("no running service offers it").isEmpty();
+            m.stop();
+            assertThat(m.query(LogQueries.class)).isEmpty();
+        }
     }
 }
