@@ -4,8 +4,9 @@
 # median throughput and the median server CPU per GiB sent (utime+stime of the server's processes from
 # /proc, before and after each download), user and system time apart.
 #
-# Usage: scripts/bench/http/run.sh [TURNS]   (default 7, at least 5; needs the jar:
+# Usage: scripts/bench/http/run.sh [--write] [TURNS]   (default 7, at least 5; needs the jar:
 #        mvn -B -q -pl modules/app -am package -DskipTests)
+# --write    replaces the http-boot block of docs/benchmarks.md with this run's row (and system calls).
 # WARMUP=3   uncounted downloads from each server first (the JVM compiles the send path during its first
 #            few GiB; nginx is indifferent), then TURNS measured downloads each, the order alternating.
 # PIN=1      (default) curl on CPU 0, each server with all its threads on CPU 1 (taskset): on loopback the
@@ -17,6 +18,8 @@
 # nginx runs from its own temporary config on 127.0.0.1 and is stopped by its PID; so is sparetire.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+write=0
+if [[ "${1:-}" == "--write" ]]; then write=1; shift; fi
 turns="${1:-7}"
 warmup="${WARMUP:-3}"
 pin="${PIN:-1}"
@@ -164,6 +167,7 @@ for s in sparetire nginx; do
     "$(median ${usr[$s]})" "$(median ${sys[$s]})" "${rate[$s]}" "${cpu[$s]}"
 done
 
+declare -A calls
 if [[ $syscalls == 1 ]]; then
   # One more download each under strace: system calls of the server's threads (nginx: its worker).
   for s in sparetire nginx; do
@@ -174,7 +178,36 @@ if [[ $syscalls == 1 ]]; then
     "${client_cpu[@]}" curl -s -o /dev/null "http://127.0.0.1:$port/big.img"
     sleep 0.5
     kill -INT "$st"; wait "$st" 2>/dev/null || true
-    echo "system calls of $s for one 1 GiB download (calls, errors):" \
-      "$(awk '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {printf "%s %s%s, ", $NF, $4, ($5 ~ /^[0-9]+$/ ? " ("$5" errors)" : "")}' "$work/strace.$s" | sed 's/, $//')"
+    calls[$s]="$(awk '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {printf "%s %s%s, ", $NF, $4, ($5 ~ /^[0-9]+$/ ? " ("$5" errors)" : "")}' "$work/strace.$s" | sed 's/, $//')"
+    echo "system calls of $s for one 1 GiB download (calls, errors): ${calls[$s]}"
   done
+fi
+
+if [[ $write == 1 ]]; then
+  commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  {
+    echo "| run | sparetire MB/s | nginx MB/s | sparetire CPU s/GiB (user + system) | nginx CPU s/GiB (user + system) |"
+    echo "|---|---:|---:|---:|---:|"
+    # shellcheck disable=SC2086
+    printf '| %s, commit %s, %s turns, %s; load average %s to %s | %.0f | %.0f | %.2f (%.2f + %.2f) | %.2f (%.2f + %.2f) |\n' \
+      "$(date -u +%F)" "$commit" "$turns" "$([[ $pin == 1 ]] && echo pinned || echo "not pinned")" \
+      "${load_before%% *}" "${load_after%% *}" \
+      "$(median ${rate[sparetire]})" "$(median ${rate[nginx]})" \
+      "$(median ${cpu[sparetire]})" "$(median ${usr[sparetire]})" "$(median ${sys[sparetire]})" \
+      "$(median ${cpu[nginx]})" "$(median ${usr[nginx]})" "$(median ${sys[nginx]})"
+    if [[ $syscalls == 1 ]]; then
+      echo
+      echo "System calls for one 1 GiB download (\`SYSCALLS=1\`, strace -c; calls, errors), sparetire (all threads): ${calls[sparetire]}."
+      echo "nginx (its worker): ${calls[nginx]}."
+    fi
+  } > "$work/table.md"
+  python3 - "$repo/docs/benchmarks.md" "$work/table.md" http-boot <<'PY'
+import sys
+doc, table, block = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+s = open(doc).read()
+start, end = f'<!-- >>> {block} -->', f'<!-- <<< {block} -->'
+i, j = s.index(start) + len(start), s.index(end)
+open(doc, 'w').write(s[:i] + '\n' + table + s[j:])
+PY
+  echo "updated docs/benchmarks.md" >&2
 fi
