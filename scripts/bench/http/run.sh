@@ -197,8 +197,10 @@ if [[ $write == 1 ]]; then
       "$(median ${cpu[nginx]})" "$(median ${usr[nginx]})" "$(median ${sys[nginx]})"
     if [[ $syscalls == 1 ]]; then
       echo
-      echo "System calls for one 1 GiB download (\`SYSCALLS=1\`, strace -c; calls, errors), sparetire (all threads): ${calls[sparetire]}."
-      echo "nginx (its worker): ${calls[nginx]}."
+      # Only the calls made 10 times or more: the ones that scale with the bytes or the time.
+      frequent() { tr ',' '\n' <<<"$1" | awk '$2 >= 10' | sed 's/^ *//' | paste -sd, - | sed 's/,/, /g'; }
+      echo "System calls for one 1 GiB download (\`SYSCALLS=1\`, strace -c, calls made 10 times or more; errors are"
+      echo "EAGAIN and timeouts): sparetire, all threads: $(frequent "${calls[sparetire]}"); nginx's worker: $(frequent "${calls[nginx]}")."
     fi
   } > "$work/table.md"
   python3 - "$repo/docs/benchmarks.md" "$work/table.md" http-boot <<'PY'
