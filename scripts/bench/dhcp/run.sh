@@ -169,6 +169,18 @@ cpu_ticks() {
     awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# the same for the PostgreSQL cluster of sparetire_pg (postmaster and its children: the backends of the
+# store's pool persist through a run), 0 for the other servers: it is part of that server's work
+pg_cpu_ticks() {
+    [[ $1 == sparetire_pg && -n "${PG_DIR:-}" ]] || { echo 0; return; }
+    local master pid t=0
+    master=$(head -1 "$PG_DIR/data/postmaster.pid")
+    for pid in "$master" $(pgrep -P "$master" || true); do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+
 # one load run: prints "rate acks drops client-cpu-ms latency"
 load() {
     local rate=$1 period=$2 out
@@ -223,10 +235,11 @@ for rate in $RATES; do
             before=$(bound_leases "$server")
         fi
         server_pid=${PIDS[-1]}
-        cpu0=$(cpu_ticks "$server_pid")
+        cpu0=$(cpu_ticks "$server_pid"); pgcpu0=$(pg_cpu_ticks "$server")
         read -r got acks drops client_ms latency < <(load "$rate" "$PERIOD")
-        cpu_ms=$(( ($(cpu_ticks "$server_pid") - cpu0) * 1000 / $(getconf CLK_TCK) ))
-        echo "  $server $rate/s: server CPU during the run ${cpu_ms} ms" >&2
+        pg_ms=$(( ($(pg_cpu_ticks "$server") - pgcpu0) * 1000 / $(getconf CLK_TCK) ))
+        cpu_ms=$(( ($(cpu_ticks "$server_pid") - cpu0) * 1000 / $(getconf CLK_TCK) + pg_ms ))
+        echo "  $server $rate/s: server CPU during the run ${cpu_ms} ms (PostgreSQL's share ${pg_ms} ms), $(python3 -c "print(f'{$cpu_ms * 1000 / max(1, ${acks:-0}):.0f}')") us per ACK" >&2
         durable="-"
         stop_last
         if [[ $server == sparetire* ]]; then
@@ -270,7 +283,7 @@ PY
         echo "$GEN_NAME runs on CPU 0 and each server on CPU 1 (taskset), so a server cannot starve the load generator."
     fi
     echo "sparetire fsyncs its journal before every ACK leaves (group commit); with the PostgreSQL store every"
-    echo "OFFER and ACK waits for the commit of its claim (one transaction per burst, fsync and synchronous_commit on,"
+    echo "OFFER and ACK waits for the commit of its claim (one transaction and one statement per burst, fsync and synchronous_commit on,"
     echo "database on the server's loopback); dnsmasq and Kea memfile write their lease files without an fsync per lease. Per-lease logging is off in all three (WARN level,"
     echo "--quiet-dhcp), ping checks off; sparetire's JVM is warmed up first (20 s of other clients at 4000/s, so the JIT has finished)."
     echo "Load average when the run started: $LOAD. Reproduce: \`sudo LOADGEN=$LOADGEN$([[ $LOADGEN == perfdhcp ]] && echo " PERFDHCP_RCVBUF=$PERFDHCP_RCVBUF") RATES=\"$RATES\" REPEAT=$REPEAT scripts/bench/dhcp/run.sh\`."
@@ -319,6 +332,7 @@ PY
         echo "CPU seconds of each run, load generator / server (perfdhcp polls: from some rate on it uses its whole"
         echo "core whatever the server, so its figure shows when it has no CPU left, not how much work it did):"
     fi
+    echo "sparetire_pg's server figure counts PostgreSQL's processes too. After each run, the server's CPU time per ACK received."
     for rate in $RATES; do
         for server in sparetire sparetire_pg dnsmasq kea; do
             [[ -n "${RESULT[$server,$rate]:-}" ]] || continue
@@ -326,7 +340,7 @@ PY
             IFS=';' read -ra runs <<< "${RESULT[$server,$rate]}"
             for run in "${runs[@]}"; do
                 IFS='|' read -r got acks drops durable client_ms server_ms latency <<< "$run"
-                cell=$(python3 -c "print(f'{$client_ms / 1000:.1f} / {$server_ms / 1000:.1f}')")
+                cell=$(python3 -c "print(f'{$client_ms / 1000:.1f} / {$server_ms / 1000:.1f}, {$server_ms * 1000 / max(1, $acks):.0f} us')")
                 [[ $latency != "-" ]] && cell+=" ($latency)"
                 cells+="${cells:+; }$cell"
             done
