@@ -3,6 +3,7 @@ package org.sparetire.dhcp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,9 +43,10 @@ final class ReplyPipeline implements DhcpTransport.RequestHandler {
      */
     private static final int STORE_BACKLOG = 1024;
     /**
-     * A shared store is behind when what waits for it would take longer than this, at the time per lease
-     * its last commit took (Little's law): new DISCOVERs then go unanswered until it has caught up
-     * (clients retry after seconds; an OFFER that late is lost anyway).
+     * A shared store is behind when the oldest commit it has not answered was handed to it longer ago
+     * than this: new DISCOVERs then go unanswered until it has caught up (clients retry after seconds; an
+     * OFFER that late is lost anyway). Its age, not a time per lease: a group commit takes about as long
+     * for one lease as for hundreds.
      */
     private static final long STORE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -57,9 +59,9 @@ final class ReplyPipeline implements DhcpTransport.RequestHandler {
     private volatile PoolSnapshot pools = PoolSnapshot.EMPTY;
     /** Flows whose leases are not queued for the store yet; handed to it at the end of each read burst. */
     private final List<RequestFlow> pending = new ArrayList<>();
-    /** Leases handed to the store and not answered yet, and its last commit's time per lease; event-loop confined. */
+    /** Leases handed to the store and not answered yet, and when each unanswered commit was handed over; event-loop confined. */
     private int inStore;
-    private long nanosPerLease;
+    private final ArrayDeque<Long> commitsInStore = new ArrayDeque<>();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong acks = new AtomicLong();
     final AtomicLong withheld = new AtomicLong();
@@ -117,7 +119,8 @@ final class ReplyPipeline implements DhcpTransport.RequestHandler {
             return;
         }
         requests.incrementAndGet();
-        boolean behind = inStore > STORE_BACKLOG || (long) inStore * nanosPerLease > STORE_WAIT_NANOS;
+        boolean behind = inStore > STORE_BACKLOG
+                || !commitsInStore.isEmpty() && System.nanoTime() - commitsInStore.peekFirst() > STORE_WAIT_NANOS;
         if (behind && j.shared() && request.type().filter(t -> t == MessageType.DISCOVER).isPresent()) {
             storeBusy.incrementAndGet();
             return;
@@ -200,10 +203,11 @@ final class ReplyPipeline implements DhcpTransport.RequestHandler {
         batch.forEach(f -> leases.addAll(f.leases()));
         boolean firstTry = batch.stream().allMatch(RequestFlow::firstTry);
         inStore += leases.size();
-        long started = System.nanoTime();
+        Long started = System.nanoTime();
+        commitsInStore.addLast(started);
         j.commit(leases, firstTry).whenComplete((done, error) -> transport.execute(() -> {
             inStore -= leases.size();
-            nanosPerLease = (System.nanoTime() - started) / leases.size();
+            commitsInStore.remove(started);
             if (error != null) {
                 withhold(batch, error);
                 return;

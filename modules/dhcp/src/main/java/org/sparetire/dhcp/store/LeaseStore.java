@@ -36,6 +36,15 @@ public interface LeaseStore {
     /** Leases other servers changed since the last call (never anything for a store only this server writes). */
     CompletableFuture<List<Lease>> changesByOthers();
 
+    /**
+     * Every lease the store holds, read on its own thread: for a {@link #shared() shared} store, what every
+     * server sharing it granted, for the views that must show all of them. A store only this server
+     * writes holds nothing the service's own table lacks, and is not read back.
+     */
+    default CompletableFuture<List<Lease>> everyLease() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("only a shared store is read back"));
+    }
+
     /** Housekeeping on the store's thread: the journal rewrites itself to these live leases. */
     CompletableFuture<Void> compact(Collection<Lease> live);
 
