@@ -110,6 +110,11 @@ final class DashboardControl implements ApplianceControl {
                 .orElse(CompletableFuture.completedFuture(List.of()));
     }
 
+    @Override
+    public boolean leasesShared() {
+        return query(LeaseQueries.class).map(LeaseQueries::sharedStore).orElse(false);
+    }
+
     /** From the snapshot the lease service publishes: no question to its event loop unless a lease ran out since. */
     @Override
     public CompletableFuture<List<PoolUsage>> pools() {

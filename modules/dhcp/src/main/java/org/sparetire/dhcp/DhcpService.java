@@ -75,7 +75,7 @@ public final class DhcpService extends AbstractService<DhcpConfig> {
         return port.isInstance(serving.desk()) ? Optional.of(port.cast(serving.desk())) : Optional.empty();
     }
 
-    /** Every lease the table holds (remembered ones included), copied on the event loop when asked. */
+    /** Every lease the table holds, or with a shared store every lease in the store (see {@link LeaseDesk#leases()}). */
     public CompletableFuture<List<Lease>> leases() {
         return serving.desk().leases();
     }

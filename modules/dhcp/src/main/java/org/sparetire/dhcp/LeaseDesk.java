@@ -170,11 +170,29 @@ final class LeaseDesk implements LeaseQueries {
         return done;
     }
 
-    /** Every lease the table holds (remembered ones included), copied on the event loop when asked. */
+    /**
+     * Every lease the table holds (remembered ones included), copied on the event loop when asked. With a
+     * store shared with other servers, every lease in the store instead, read on the store's own thread,
+     * so what another server granted a moment ago is there too (the table when the store cannot be read).
+     */
     CompletableFuture<List<Lease>> leases() {
         if (pipeline.responder() == null) {
             return CompletableFuture.completedFuture(List.of());
         }
+        LeaseStore j = pipeline.store();
+        if (j != null && j.shared()) {
+            return j.everyLease().exceptionallyCompose(e -> tableLeases());
+        }
+        return tableLeases();
+    }
+
+    @Override
+    public boolean sharedStore() {
+        LeaseStore j = pipeline.store();
+        return j != null && j.shared();
+    }
+
+    private CompletableFuture<List<Lease>> tableLeases() {
         CompletableFuture<List<Lease>> f = new CompletableFuture<>();
         onLoop(f, () -> {
             DhcpResponder r = pipeline.responder();

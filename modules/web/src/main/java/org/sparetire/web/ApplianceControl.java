@@ -54,6 +54,14 @@ public interface ApplianceControl {
     }
 
     /**
+     * True when {@link #currentLeases()} reads a lease store that other servers write too: the Leases page
+     * then asks it at each request, so a lease another server granted shows at once.
+     */
+    default boolean leasesShared() {
+        return false;
+    }
+
+    /**
      * Address pools and how full they are, for the Leases page and the pool-utilisation metric: exact at
      * a moment between the call and the completion.
      */

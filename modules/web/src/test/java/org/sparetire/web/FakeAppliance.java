@@ -26,6 +26,8 @@ public final class FakeAppliance implements ApplianceControl {
     public final List<String> released = new ArrayList<>();
     public final List<org.sparetire.core.event.LeaseEvent> current = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile boolean releaseSupported = true;
+    /** As a DHCP service whose lease store other servers share: the Leases page asks {@link #current} each time. */
+    public volatile boolean leasesShared;
     /** When set, reload() answers with this instead of re-binding the text (a slow lifecycle thread). */
     public volatile java.util.function.Supplier<CompletableFuture<ReloadReport>> reloadOverride;
     private volatile AppConfig config;
@@ -86,6 +88,11 @@ public final class FakeAppliance implements ApplianceControl {
     @Override
     public CompletableFuture<List<org.sparetire.core.event.LeaseEvent>> currentLeases() {
         return CompletableFuture.completedFuture(List.copyOf(current));
+    }
+
+    @Override
+    public boolean leasesShared() {
+        return leasesShared;
     }
 
     @Override

@@ -141,6 +141,22 @@ class WebServiceIT {
     }
 
     @Test
+    void leasesAnotherServerGrantedInASharedStoreShowAtOnce() throws Exception {
+        FakeAppliance appliance = start("web:\n  port: 0\n");
+        Instant t0 = context.clock().now();
+        context.events().publish(Events.ack(t0, "52:54:00:00:00:78", "127.0.0.78", Duration.ofHours(1)));
+        assertThat(getJson("/api/leases").get("leases")).hasSize(1);
+        // The other server's lease is only in the shared store: no event here, no restart.
+        appliance.leasesShared = true;
+        appliance.current.add(Events.ack(t0, "52:54:00:00:00:79", "127.0.0.79", Duration.ofHours(1)));
+        appliance.current.add(Events.ack(t0, "52:54:00:00:00:78", "127.0.0.78", Duration.ofHours(1)));
+        JsonNode leases = getJson("/api/leases").get("leases");
+        assertThat(leases).extracting(l -> l.get("mac").asText())
+                .containsExactlyInAnyOrder("52:54:00:00:00:78", "52:54:00:00:00:79");
+        assertThat(getJson("/api/devices/127.0.0.79").get("holder").asText()).isEqualTo("52:54:00:00:00:79");
+    }
+
+    @Test
     void metricsAreExposedInPrometheusTextFormat() throws Exception {
         start("web:\n  port: 0\n");
         Instant t0 = context.clock().now();

@@ -15,8 +15,16 @@ public interface LeaseQueries {
     /** How full each configured range is, in configuration order. */
     CompletableFuture<List<PoolFill>> pools();
 
-    /** The bound leases in force now, as the events that bound them would read. */
+    /**
+     * The bound leases in force now, as the events that bound them would read. With a store that other
+     * servers share ({@link #sharedStore()}), those in the store, whichever server granted them.
+     */
     CompletableFuture<List<LeaseEvent>> activeLeases();
+
+    /** True when the leases are kept in a store that other servers write too. */
+    default boolean sharedStore() {
+        return false;
+    }
 
     /**
      * Ends the lease a MAC holds, as if the client had released it.

@@ -34,7 +34,8 @@ import org.sparetire.testkit.PostgresCluster;
  * received and from the table: no address is ever ACKed to two MACs; after {@code kill -9} of either
  * server at random moments, every ACKed lease is in the table, the survivor keeps serving and clients
  * that ask again (INIT-REBOOT, to whichever server answers) keep their addresses; with the database
- * stopped for 10 s no ACK leaves, and service resumes by itself when it is back.
+ * stopped for 10 s no ACK leaves, and service resumes by itself when it is back. What one server's
+ * dashboard is shown ({@code DhcpService.leases()}) holds the leases the other one granted at once.
  */
 class HaLeaseStoreIT {
     private static final int CYCLES = Integer.getInteger("sparetire.ha.cycles", 20);
@@ -98,6 +99,10 @@ class HaLeaseStoreIT {
                     assertThat(got.keySet()).as(client.transcript()).containsAll(first);
                     assertThat(servedBy(client.transcript())).as("both servers hand out leases").hasSize(2);
                     assertTableHoldsEveryAck(pg);
+                    // What A's dashboard is shown comes from the shared store: B's leases are there at once.
+                    List<String> byB = ackedBy(client.transcript(), "10.128.0.2");
+                    assertThat(byB).isNotEmpty();
+                    assertThat(servers[0].leases()).as("server A's leases").containsAll(byB);
 
                     Random random = new Random(28);
                     for (int cycle = 0; cycle < CYCLES; cycle++) {
@@ -223,6 +228,18 @@ class HaLeaseStoreIT {
             }
         }
         return servers;
+    }
+
+    /** "mac ip bound" for each ACK this server (by its server identifier) sent. */
+    private static List<String> ackedBy(String transcript, String server) {
+        List<String> out = new ArrayList<>();
+        for (String line : transcript.split("\n")) {
+            String[] w = line.split(" ");
+            if (w[0].equals("ACK") && w[3].equals(server)) {
+                out.add(w[1] + " " + w[2] + " bound");
+            }
+        }
+        return out;
     }
 
     private static int count(String text, String regex) {

@@ -23,7 +23,8 @@ import org.sparetire.dhcp.DhcpService;
 /**
  * Runs the real DhcpService in a child JVM, so tests can put it inside a network namespace they created
  * ({@code ip netns exec NS java ...}) and kill it with SIGKILL. Writes "READY port proxyPort" (or "FAILED
- * reason") to the status file, prints one EVENT/WARNING line per event, and stops when stdin closes.
+ * reason") to the status file, prints one EVENT/WARNING line per event, answers "leases TAG" on stdin with
+ * what {@link DhcpService#leases()} holds, and stops when stdin closes.
  */
 public final class ServerMain {
     private ServerMain() {
@@ -58,8 +59,17 @@ public final class ServerMain {
                 .map(e -> e.address().getPort()).orElse(-1);
         write(status, "READY " + port + " " + proxy);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            while (in.readLine() != null) {
-                // stdin closing is the stop signal
+            String line;
+            while ((line = in.readLine()) != null) { // stdin closing is the stop signal
+                if (line.startsWith("leases ")) {
+                    // What the dashboard is shown: "LEASE tag mac ip state" lines, then "LEASES-DONE tag".
+                    String tag = line.substring(7).strip();
+                    for (var l : service.leases().get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        System.out.println("LEASE " + tag + " " + l.mac() + " " + l.address().getHostAddress() + " "
+                                + l.state().name().toLowerCase(java.util.Locale.ROOT));
+                    }
+                    System.out.println("LEASES-DONE " + tag);
+                }
             }
         }
         service.stop(Duration.ofSeconds(2));

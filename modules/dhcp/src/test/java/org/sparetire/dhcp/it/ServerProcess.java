@@ -95,6 +95,27 @@ final class ServerProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /** "mac ip state" for every lease {@code DhcpService.leases()} answers now (the dashboard's source). */
+    List<String> leases() throws IOException, InterruptedException {
+        String tag = Long.toString(System.nanoTime());
+        process.getOutputStream().write(("leases " + tag + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!output().contains("LEASES-DONE " + tag)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no answer to leases within 15s:\n" + output());
+            }
+            Thread.sleep(50);
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : output().split("\n")) {
+            if (line.startsWith("LEASE " + tag + " ")) {
+                out.add(line.substring(("LEASE " + tag + " ").length()));
+            }
+        }
+        return out;
+    }
+
     /** SIGKILL the JVM itself (a child of `ip netns exec`, which execs into it). */
     void kill9() throws InterruptedException {
         process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -180,8 +180,7 @@ public final class WebApi {
                 if (seg.size() == 4 && seg.get(3).equals("release")) {
                     return post ? release(seg.get(2), r, executor) : done(methodNotAllowed("POST"));
                 }
-                return get && seg.size() == 2 ? after(control.get().pools(), executor, pools -> leases(r, now, pools))
-                        : done(methodNotAllowed("GET"));
+                return get && seg.size() == 2 ? leases(r, now, executor) : done(methodNotAllowed("GET"));
             case "syslog":
                 return done(get ? syslog(r) : methodNotAllowed("GET"));
             case "devices":
@@ -346,6 +345,19 @@ public final class WebApi {
             return DeviceKeys.normaliseMac(key).equals(mac);
         }
         return DeviceKeys.address(key).map(a -> a.equals(address)).orElse(false);
+    }
+
+    /** With a lease store that servers share, the leases in it join the dashboard's before the page is drawn. */
+    private CompletableFuture<WebResponse> leases(WebRequest r, Instant now, Executor executor) {
+        ApplianceControl c = control.get();
+        CompletableFuture<List<ApplianceControl.PoolUsage>> pools = c.pools();
+        if (!c.leasesShared()) {
+            return after(pools, executor, p -> leases(r, now, p));
+        }
+        return after(c.currentLeases().thenCombine(pools, Map::entry), executor, both -> {
+            dashboard.learnShared(both.getKey());
+            return leases(r, now, both.getValue());
+        });
     }
 
     private WebResponse leases(WebRequest r, Instant now, List<ApplianceControl.PoolUsage> pools) {

@@ -355,6 +355,19 @@ public final class Dashboard {
      * dashboard already knows from a later event is left alone.
      */
     public void restore(List<LeaseEvent> current) {
+        absorb(current, false);
+    }
+
+    /**
+     * Leases read from a store that other servers share, where they may have been granted: like
+     * {@link #restore}, but each one the dashboard does not show held at that address until at least that
+     * expiry is added (or updated) as of {@code e.at()}, keeping what the dashboard knows of the device.
+     */
+    public void learnShared(List<LeaseEvent> current) {
+        absorb(current, true);
+    }
+
+    private void absorb(List<LeaseEvent> current, boolean shared) {
         List<Update> updates = new ArrayList<>();
         synchronized (this) {
             applyQueuedLocked();
@@ -364,13 +377,23 @@ public final class Dashboard {
                 }
                 String mac = DeviceKeys.normaliseMac(e.mac());
                 LeaseView known = leases.get(mac);
-                if (known != null && !known.updatedAt().isBefore(e.at())) {
+                boolean same = known != null && e.address().equals(known.address());
+                if (shared ? same && known.lastEvent() == LeaseEventKind.ACKED && known.expires() != null
+                        && e.expires() != null && !known.expires().isBefore(e.expires())
+                        : known != null && !known.updatedAt().isBefore(e.at())) {
                     continue;
                 }
                 addresses.bind(mac, e.address(), e.at(), e.expires());
-                LeaseView v = new LeaseView(mac, e.address(), e.hostname(), e.vendorClass(), e.architecture(),
-                        e.userClass(), e.matchedClass(), e.bootFile(), e.clientId(), e.kind(), e.at(), e.expires(),
-                        e.peer(), e.options());
+                LeaseView k = shared && same ? known : null;
+                LeaseView v = new LeaseView(mac, e.address(), first(e.hostname(), k == null ? null : k.hostname()),
+                        first(e.vendorClass(), k == null ? null : k.vendorClass()),
+                        e.architecture() >= 0 || k == null ? e.architecture() : k.architecture(),
+                        first(e.userClass(), k == null ? null : k.userClass()),
+                        first(e.matchedClass(), k == null ? null : k.matchedClass()),
+                        first(e.bootFile(), k == null ? null : k.bootFile()),
+                        first(e.clientId(), k == null ? null : k.clientId()), e.kind(), e.at(), e.expires(),
+                        e.peer() != null || k == null ? e.peer() : k.peer(),
+                        e.options().isEmpty() && k != null ? k.options() : e.options());
                 leases.remove(mac);
                 leases.put(mac, v);
                 updates.add(new Update("lease", v));

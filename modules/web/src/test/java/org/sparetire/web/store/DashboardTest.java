@@ -184,6 +184,34 @@ class DashboardTest {
     }
 
     @Test
+    void leasesFromASharedStoreJoinWithoutLosingWhatTheDashboardKnows() {
+        org.sparetire.core.event.LeaseEvent rich = new org.sparetire.core.event.LeaseEvent(tick(1), LeaseEventKind.ACKED, A, null, ip("10.0.0.50"), "sw1",
+                "PXEClient:Arch:00007:UNDI:003016", 7, null, null, null, clock.now().plus(Duration.ofHours(1)), null,
+                java.util.Map.of());
+        dashboard.accept(rich);
+        Instant later = tick(60);
+        // The same lease as the store has it: nothing new, the view stays as it was.
+        dashboard.learnShared(List.of(stored(later, A, "10.0.0.50", Duration.ofMinutes(59))));
+        assertThat(dashboard.lease(A).orElseThrow().updatedAt()).isEqualTo(rich.at());
+        // Renewed through the other server: the new expiry, with what this dashboard knew of the device.
+        dashboard.learnShared(List.of(stored(later, A, "10.0.0.50", Duration.ofHours(2))));
+        LeaseView renewed = dashboard.lease(A).orElseThrow();
+        assertThat(renewed.expires()).isEqualTo(later.plus(Duration.ofHours(2)));
+        assertThat(renewed.vendorClass()).isEqualTo("PXEClient:Arch:00007:UNDI:003016");
+        assertThat(renewed.architecture()).isEqualTo(7);
+        // A lease only the other server granted appears, without history.
+        dashboard.learnShared(List.of(stored(later, B, "10.0.0.51", Duration.ofHours(1))));
+        assertThat(dashboard.lease(B).orElseThrow().state(clock.now())).isEqualTo(LeaseView.LeaseState.BOUND);
+        assertThat(dashboard.timeline(B)).isEmpty();
+    }
+
+    /** A lease as the app reads it from the shared store: no more than the row holds. */
+    private static org.sparetire.core.event.LeaseEvent stored(Instant at, String mac, String address, Duration lease) {
+        return new org.sparetire.core.event.LeaseEvent(at, LeaseEventKind.ACKED, mac, null, ip(address), null, null, -1,
+                null, null, null, at.plus(lease), null, Map.of());
+    }
+
+    @Test
     void macsInAnySpellingNameTheSameDevice() {
         dashboard.accept(ack(tick(1), "52:54:00:00:00:0A", "10.0.0.50", Duration.ofHours(1)));
         assertThat(dashboard.timeline("52-54-00-00-00-0a")).hasSize(1);
