@@ -203,13 +203,6 @@ if [[ $write == 1 ]]; then
       echo "EAGAIN and timeouts): sparetire, all threads: $(frequent "${calls[sparetire]}"); nginx's worker: $(frequent "${calls[nginx]}")."
     fi
   } > "$work/table.md"
-  python3 - "$repo/docs/benchmarks.md" "$work/table.md" http-boot <<'PY'
-import sys
-doc, table, block = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
-s = open(doc).read()
-start, end = f'<!-- >>> {block} -->', f'<!-- <<< {block} -->'
-i, j = s.index(start) + len(start), s.index(end)
-open(doc, 'w').write(s[:i] + '\n' + table + s[j:])
-PY
+  python3 "$repo/scripts/bench/doc-block.py" http-boot "$work/table.md"
   echo "updated docs/benchmarks.md" >&2
 fi
