@@ -41,8 +41,8 @@ final class RequestFlow {
     /** The responder decides; then the flow pings, waits for the commit, or replies now. */
     void decide() {
         DhcpResponder r = pipeline.responder();
-        if (r == null) {
-            return;
+        if (r == null || pipeline.store() == null) {
+            return; // stopped: no reply may leave without its lease stored
         }
         try {
             step = r.onPacket(request, ingress, pipeline.now());
