@@ -3,21 +3,17 @@ package org.sparetire.web.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigPrinter;
 import org.sparetire.core.event.ServiceWarning;
-import org.sparetire.core.lifecycle.ServiceHealth;
 import org.sparetire.core.time.Clock;
 import org.sparetire.web.ApplianceControl;
 import org.sparetire.web.WebConfig;
@@ -30,7 +26,6 @@ import org.sparetire.web.policy.BrowserSessions;
 import org.sparetire.web.policy.SecretRedaction;
 import org.sparetire.web.store.Dashboard;
 import org.sparetire.web.store.DeviceKeys;
-import org.sparetire.web.store.DeviceSummary;
 import org.sparetire.web.store.LeaseView;
 import org.sparetire.web.store.SyslogLine;
 import org.sparetire.web.store.TimelineEntry;
@@ -58,6 +53,8 @@ public final class WebApi {
     private final BrowserSessions sessions;
     private final StaticAssets assets;
     private final Clock clock;
+    private final SignIn signIn;
+    private final DashboardPages pages;
     private volatile WebConfig config;
 
     public WebApi(WebConfig config, Dashboard dashboard, Supplier<ApplianceControl> control, ApplianceMetrics metrics,
@@ -70,6 +67,8 @@ public final class WebApi {
         this.sessions = sessions;
         this.assets = assets;
         this.clock = clock;
+        this.signIn = new SignIn(access, sessions);
+        this.pages = new DashboardPages(dashboard, control);
     }
 
     public void reconfigure(WebConfig newConfig) {
@@ -140,10 +139,10 @@ public final class WebApi {
                     .orElseGet(() -> WebResponse.error(404, "no such asset")));
         }
         if (first.equals("api") && seg.size() >= 2 && seg.get(1).equals("session")) {
-            return done(get ? session(r, now) : methodNotAllowed("GET"));
+            return done(get ? signIn.session(r, now) : methodNotAllowed("GET"));
         }
         if (first.equals("api") && seg.size() == 2 && seg.get(1).equals("login")) {
-            return done(post ? login(r, now) : methodNotAllowed("POST"));
+            return done(post ? signIn.login(r, now) : methodNotAllowed("POST"));
         }
 
         boolean write = !get;
@@ -172,22 +171,22 @@ public final class WebApi {
         String what = seg.get(1);
         switch (what) {
             case "overview":
-                return get ? after(control.get().pools(), executor, pools -> overview(now, pools))
+                return get ? after(control.get().pools(), executor, pools -> pages.overview(now, pools))
                         : done(methodNotAllowed("GET"));
             case "transfers":
-                return done(get ? transfers(r) : methodNotAllowed("GET"));
+                return done(get ? pages.transfers(r) : methodNotAllowed("GET"));
             case "leases":
                 if (seg.size() == 4 && seg.get(3).equals("release")) {
                     return post ? release(seg.get(2), r, executor) : done(methodNotAllowed("POST"));
                 }
                 return get && seg.size() == 2 ? leases(r, now, executor) : done(methodNotAllowed("GET"));
             case "syslog":
-                return done(get ? syslog(r) : methodNotAllowed("GET"));
+                return done(get ? pages.syslog(r) : methodNotAllowed("GET"));
             case "devices":
                 if (!get) {
                     return done(methodNotAllowed("GET"));
                 }
-                return done(seg.size() == 2 ? devices() : device(seg.get(2), now));
+                return done(seg.size() == 2 ? pages.devices() : pages.device(seg.get(2), now));
             case "config":
                 return done(get ? config() : methodNotAllowed("GET"));
             case "files":
@@ -215,165 +214,17 @@ public final class WebApi {
         return WebResponse.error(405, "use " + allowed).withHeader("Allow", allowed);
     }
 
-    // ---- session -----------------------------------------------------------------------------------
-
-    private WebResponse session(WebRequest r, Instant now) {
-        AccessPolicy.Decision d = access.check(r, false, now);
-        if (d.verdict() == AccessPolicy.Verdict.FORBIDDEN_HOST) {
-            return WebResponse.error(403, d.reason());
-        }
-        Optional<BrowserSessions.Session> session = d.session();
-        String setCookie = null;
-        if (session.isEmpty() && !access.tokenRequired()) {
-            // No token: every local caller may use the dashboard; the session only carries the CSRF token.
-            BrowserSessions.Session s = sessions.create(true, now);
-            session = Optional.of(s);
-            setCookie = BrowserSessions.setCookie(s);
-        }
-        boolean authenticated = d.allowed();
-        JsonWriter w = new JsonWriter().beginObject()
-                .field("tokenRequired", access.tokenRequired())
-                .field("authenticated", authenticated)
-                .field("csrf", authenticated ? session.map(BrowserSessions.Session::csrfToken).orElse(null) : null)
-                .field("csrfHeader", AccessPolicy.CSRF_HEADER)
-                .endObject();
-        WebResponse resp = WebResponse.json(w.toString());
-        return setCookie == null ? resp : resp.withHeader("Set-Cookie", setCookie);
-    }
-
-    private WebResponse login(WebRequest r, Instant now) {
-        AccessPolicy.Decision d = access.check(r, false, now);
-        if (d.verdict() == AccessPolicy.Verdict.FORBIDDEN_HOST) {
-            return WebResponse.error(403, d.reason());
-        }
-        if (!access.sameSite(r)) {
-            return WebResponse.error(403, "cross-site request refused");
-        }
-        java.net.InetAddress from = r.remote() == null ? null : r.remote().getAddress();
-        if (access.signInLocked(from, now)) {
-            return WebResponse.error(429, "too many wrong tokens: wait a minute");
-        }
-        String candidate = r.form().getOrDefault("token", "");
-        if (!access.signIn(candidate, from, now)) {
-            log.warn("web: wrong access token from {}", r.remote());
-            return WebResponse.error(401, "wrong access token");
-        }
-        // A new session id on every sign-in, so an id planted before cannot be promoted (session fixation).
-        d.session().ifPresent(s -> sessions.remove(s.id()));
-        BrowserSessions.Session s = sessions.create(true, now);
-        log.info("web: signed in from {}", r.remote());
-        return WebResponse.json(new JsonWriter().beginObject().field("authenticated", true)
-                        .field("csrf", s.csrfToken()).endObject().toString())
-                .withHeader("Set-Cookie", BrowserSessions.setCookie(s));
-    }
-
-    // ---- pages -------------------------------------------------------------------------------------
-
-    private WebResponse overview(Instant now, List<ApplianceControl.PoolUsage> pools) {
-        ApplianceControl c = control.get();
-        JsonWriter w = new JsonWriter().beginObject().field("now", Views.time(now));
-        w.name("services").beginArray();
-        for (Map.Entry<String, ServiceHealth> e : c.health().entrySet()) {
-            Views.health(w, e.getKey(), e.getValue());
-        }
-        w.endArray();
-        Dashboard.Totals t = dashboard.totals();
-        w.name("totals").beginObject();
-        w.name("transfersByOutcome").beginObject();
-        t.transfersByOutcome().forEach((k, v) -> w.field(Views.lower(k), v));
-        w.endObject();
-        w.field("activeTransfers", dashboard.activeTransfers().size())
-                .field("bytesSent", t.bytesSent())
-                .field("bytesReceived", t.bytesReceived())
-                .field("retransmits", t.retransmits())
-                .field("leaseEvents", t.leaseEvents())
-                .field("syslogReceived", t.syslogReceived());
-        c.syslogDropped().ifPresent(n -> w.field("syslogDropped", n));
-        w.endObject();
-        w.name("leaseStates").beginObject();
-        dashboard.leaseStates().forEach((k, v) -> w.field(Views.lower(k), v));
-        w.endObject();
-        w.name("pools").beginArray();
-        pools.forEach(p -> Views.pool(w, p));
-        w.endArray();
-        w.name("warnings").beginArray();
-        for (ServiceWarning warning : dashboard.warnings(50)) {
-            Views.warning(w, warning);
-        }
-        w.endArray();
-        w.name("history").beginObject();
-        dashboard.historyUse().forEach(w::field);
-        w.endObject();
-        c.bench().ifPresent(b -> {
-            w.name("here");
-            FilesApi.bench(w, b);
-        });
-        return WebResponse.json(w.endObject().toString());
-    }
-
-    private WebResponse transfers(WebRequest r) {
-        Predicate<TransferView> filter = transferFilter(r);
-        int limit = r.intParam("limit", 200, 1, 5000);
-        JsonWriter w = new JsonWriter().beginObject();
-        w.name("active").beginArray();
-        dashboard.activeTransfers().stream().filter(filter).forEach(t -> Views.transfer(w, t));
-        w.endArray();
-        w.name("recent").beginArray();
-        dashboard.recentTransfers(filter, limit).forEach(t -> Views.transfer(w, t));
-        w.endArray();
-        return WebResponse.json(w.endObject().toString());
-    }
-
-    /** {@code q} matches file, peer or MAC; {@code outcome}, {@code direction} and {@code device} match exactly. */
-    static Predicate<TransferView> transferFilter(WebRequest r) {
-        String q = r.param("q", "").toLowerCase(Locale.ROOT);
-        String outcome = r.param("outcome", "").toLowerCase(Locale.ROOT);
-        String direction = r.param("direction", "").toLowerCase(Locale.ROOT);
-        String device = r.param("device", "").toLowerCase(Locale.ROOT);
-        return t -> (q.isEmpty() || contains(t.file(), q) || contains(Views.endpoint(t.peer()), q) || contains(t.mac(), q))
-                && (outcome.isEmpty() || outcome.equals(t.outcome() == null ? "active" : Views.lower(t.outcome())))
-                && (direction.isEmpty() || direction.equals(Views.lower(t.direction())))
-                && (device.isEmpty() || matchesDevice(device, t.mac(), t.peer() == null ? null : t.peer().getAddress()));
-    }
-
-    private static boolean contains(String haystack, String needle) {
-        return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(needle);
-    }
-
-    private static boolean matchesDevice(String key, String mac, java.net.InetAddress address) {
-        if (DeviceKeys.isMac(key)) {
-            return DeviceKeys.normaliseMac(key).equals(mac);
-        }
-        return DeviceKeys.address(key).map(a -> a.equals(address)).orElse(false);
-    }
-
     /** With a lease store that servers share, the leases in it join the dashboard's before the page is drawn. */
     private CompletableFuture<WebResponse> leases(WebRequest r, Instant now, Executor executor) {
         ApplianceControl c = control.get();
         CompletableFuture<List<ApplianceControl.PoolUsage>> pools = c.pools();
         if (!c.leasesShared()) {
-            return after(pools, executor, p -> leases(r, now, p));
+            return after(pools, executor, p -> pages.leases(r, now, p));
         }
         return after(c.currentLeases().thenCombine(pools, Map::entry), executor, both -> {
             dashboard.learnShared(both.getKey());
-            return leases(r, now, both.getValue());
+            return pages.leases(r, now, both.getValue());
         });
-    }
-
-    private WebResponse leases(WebRequest r, Instant now, List<ApplianceControl.PoolUsage> pools) {
-        String state = r.param("state", "").toLowerCase(Locale.ROOT);
-        JsonWriter w = new JsonWriter().beginObject();
-        w.name("leases").beginArray();
-        for (LeaseView l : dashboard.leases()) {
-            if (state.isEmpty() || Views.lower(l.state(now)).equals(state)) {
-                Views.lease(w, l, now);
-            }
-        }
-        w.endArray();
-        w.name("pools").beginArray();
-        pools.forEach(p -> Views.pool(w, p));
-        w.endArray();
-        return WebResponse.json(w.endObject().toString());
     }
 
     private CompletableFuture<WebResponse> release(String macText, WebRequest r, Executor executor) {
@@ -391,63 +242,6 @@ public final class WebApi {
                 default -> WebResponse.json(501, body);
             };
         });
-    }
-
-    private WebResponse syslog(WebRequest r) {
-        String device = r.param("device", "").toLowerCase(Locale.ROOT);
-        int maxSeverity = SyslogLine.parseSeverity(r.param("severity", ""));
-        String q = r.param("q", "").toLowerCase(Locale.ROOT);
-        long after = r.longParam("after", 0);
-        int limit = r.intParam("limit", 200, 1, 5000);
-        Predicate<SyslogLine> filter = l -> (device.isEmpty()
-                || matchesDevice(device, l.mac(), l.sender() == null ? null : l.sender().getAddress())
-                || device.equalsIgnoreCase(l.hostname() == null ? "" : l.hostname()))
-                // Severity filters like syslog's own: "warning" shows warning and everything more severe.
-                && (maxSeverity < 0 || (l.severity() >= 0 && l.severity() <= maxSeverity))
-                && (q.isEmpty() || contains(l.message(), q) || contains(l.app(), q) || contains(l.hostname(), q));
-        JsonWriter w = new JsonWriter().beginObject();
-        w.name("lines").beginArray();
-        dashboard.syslog(filter, after, limit).forEach(l -> Views.syslog(w, l));
-        w.endArray();
-        return WebResponse.json(w.endObject().toString());
-    }
-
-    private WebResponse devices() {
-        JsonWriter w = new JsonWriter().beginObject();
-        w.name("devices").beginArray();
-        for (DeviceSummary d : dashboard.devices()) {
-            Views.device(w, d);
-        }
-        w.endArray();
-        return WebResponse.json(w.endObject().toString());
-    }
-
-    private WebResponse device(String key, Instant now) {
-        boolean mac = DeviceKeys.isMac(key);
-        Optional<java.net.InetAddress> address = mac ? Optional.empty() : DeviceKeys.address(key);
-        if (!mac && address.isEmpty()) {
-            return WebResponse.error(400, "a device is named by its MAC or IP address, not '" + key + "'");
-        }
-        String normal = mac ? DeviceKeys.normaliseMac(key) : address.get().getHostAddress();
-        List<TimelineEntry> entries = dashboard.timeline(normal);
-        JsonWriter w = new JsonWriter().beginObject()
-                .field("key", normal)
-                .field("kind", mac ? "mac" : "address");
-        if (mac) {
-            Optional<LeaseView> lease = dashboard.lease(normal);
-            w.name("lease");
-            if (lease.isPresent()) {
-                Views.lease(w, lease.get(), now);
-            } else {
-                w.nullValue();
-            }
-        } else {
-            w.field("holder", dashboard.holderNow(address.get()).orElse(null));
-        }
-        w.name("entries").beginArray();
-        entries.forEach(e -> Views.timeline(w, e));
-        w.endArray();
-        return WebResponse.json(w.endObject().toString());
     }
 
     private WebResponse config() {

@@ -1,7 +1,6 @@
 package org.sparetire.web.store;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.sparetire.core.event.Event;
 import org.sparetire.core.event.LeaseEvent;
-import org.sparetire.core.event.LeaseEventKind;
 import org.sparetire.core.event.ServiceStateChanged;
 import org.sparetire.core.event.ServiceWarning;
 import org.sparetire.core.event.SyslogReceived;
@@ -54,13 +52,13 @@ public final class Dashboard {
 
     private final LinkedHashMap<Long, TransferView> active = new LinkedHashMap<>();
     private final BoundedLog<TransferView> finished;
-    /** By MAC, least recently changed first (reading a lease does not make it younger). */
-    private final LinkedHashMap<String, LeaseView> leases = new LinkedHashMap<>();
+    private final LeaseBook leases;
     private final BoundedLog<SyslogLine> syslog;
     private final BoundedLog<ServiceWarning> warnings;
     private final Map<String, ServiceStateChanged> serviceStates = new TreeMap<>();
     private final AddressBook addresses;
     private final DeviceTimeline timeline;
+    private final DeviceStory story;
     private final Counters counters = new Counters();
     private WebConfig.History limits;
     private long seq;
@@ -78,6 +76,8 @@ public final class Dashboard {
         this.warnings = new BoundedLog<>(limits.warnings());
         this.addresses = new AddressBook(Math.max(limits.leases(), limits.devices()) * 2);
         this.timeline = new DeviceTimeline(limits.devices(), limits.perDevice());
+        this.leases = new LeaseBook(addresses, limits.leases());
+        this.story = new DeviceStory(addresses, timeline, () -> ++seq);
     }
 
     /** A change a live view should show; {@code view} is one of the view records or a core event. */
@@ -139,7 +139,7 @@ public final class Dashboard {
         syslog.resize(newLimits.syslog());
         warnings.resize(newLimits.warnings());
         timeline.resize(newLimits.devices(), newLimits.perDevice());
-        trimLeases();
+        leases.resize(newLimits.leases());
     }
 
     public synchronized WebConfig.History limits() {
@@ -167,11 +167,15 @@ public final class Dashboard {
                 serviceStates.put(e.service(), e);
                 updates.add(new Update("service", e));
             }
-            // Delivered under the lock so that every live view sees updates in the order they were made.
-            for (Update u : updates) {
-                for (Consumer<Update> l : listeners) {
-                    l.accept(u);
-                }
+            deliver(updates);
+        }
+    }
+
+    /** Called under the lock, so that every live view sees updates in the order they were made. */
+    private void deliver(List<Update> updates) {
+        for (Update u : updates) {
+            for (Consumer<Update> l : listeners) {
+                l.accept(u);
             }
         }
     }
@@ -182,7 +186,7 @@ public final class Dashboard {
         if (e.peer() == null) {
             return;
         }
-        String mac = holder(e.peer(), e.at());
+        String mac = story.holder(e.peer(), e.at());
         TransferView v = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(), e.options(),
                 e.expectedBytes(), 0, 0, e.at(), e.at(), null, "", e.at(), null);
         active.put(e.transferId(), v);
@@ -192,15 +196,7 @@ public final class Dashboard {
             it.remove();
         }
         updates.add(new Update("transfer", v));
-        addEntry(e.at(), e.service(), mac, e.peer().getAddress(), e.direction().name().toLowerCase(Locale.ROOT) + " "
-                + e.file() + " started" + (e.options().isEmpty() ? "" : " " + render(e.options())),
-                withExpected(e.options(), e.expectedBytes()), e.transferId(), null, null, updates);
-    }
-
-    private static Map<String, String> withExpected(Map<String, String> options, long expected) {
-        Map<String, String> d = new TreeMap<>(options);
-        d.put("expected-bytes", expected < 0 ? "unknown" : Long.toString(expected));
-        return d;
+        story.transferStarted(e, mac, updates);
     }
 
     private void onProgress(TransferProgress e, List<Update> updates) {
@@ -221,7 +217,7 @@ public final class Dashboard {
         if (e.peer() == null) {
             return;
         }
-        String mac = v != null ? v.mac() : holder(e.peer(), e.at().minus(e.elapsed()));
+        String mac = v != null ? v.mac() : story.holder(e.peer(), e.at().minus(e.elapsed()));
         long expected = v != null ? v.expectedBytes() : -1;
         Instant started = v != null ? v.startedAt() : e.at().minus(e.elapsed());
         TransferView done = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(),
@@ -236,20 +232,7 @@ public final class Dashboard {
         }
         counters.retransmits += e.retransmits();
         updates.add(new Update("transfer", done));
-        Map<String, String> details = new TreeMap<>(e.options());
-        details.put("bytes", Long.toString(e.bytes()));
-        details.put("ms", Long.toString(e.elapsed().toMillis()));
-        if (e.savedAs() != null) {
-            details.put("saved-as", e.savedAs().toString());
-        }
-        details.put("retransmits", Integer.toString(e.retransmits()));
-        if (!e.detail().isEmpty()) {
-            details.put("detail", e.detail());
-        }
-        addEntry(e.at(), e.service(), mac, e.peer().getAddress(), e.direction().name().toLowerCase(Locale.ROOT) + " "
-                + e.file() + " " + e.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", " + e.bytes()
-                + " bytes in " + e.elapsed().toMillis() + " ms, " + e.retransmits() + " retransmits"
-                + (e.detail().isEmpty() ? "" : ": " + e.detail()), details, e.transferId(), null, null, updates);
+        story.transferFinished(e, mac, updates);
     }
 
     // ---- leases ----------------------------------------------------------------------------------
@@ -260,93 +243,9 @@ public final class Dashboard {
             return; // nothing to key it by; the metrics still count it
         }
         String mac = DeviceKeys.normaliseMac(e.mac());
-        LeaseView previous = leases.get(mac);
-        InetAddress address = e.address();
-        if (address == null && (e.kind() == LeaseEventKind.PROXY_OFFERED || e.kind() == LeaseEventKind.INFORMED)) {
-            address = clientAddressOf(e.peer());
-        }
-        if (address == null && previous != null && (e.kind() == LeaseEventKind.RELEASED
-                || e.kind() == LeaseEventKind.EXPIRED || e.kind() == LeaseEventKind.DECLINED)) {
-            address = previous.address();
-        }
-        switch (e.kind()) {
-            case ACKED -> {
-                if (address != null) {
-                    addresses.bind(mac, address, e.at(), e.expires());
-                }
-            }
-            case PROXY_OFFERED, INFORMED -> {
-                // The address came from another DHCP server; it is the device's until someone else has it.
-                if (address != null) {
-                    addresses.bind(mac, address, e.at(), null);
-                }
-            }
-            case RELEASED, EXPIRED, DECLINED, NAKED -> {
-                InetAddress held = address != null ? address : addresses.currentAddress(mac).orElse(null);
-                if (held != null) {
-                    addresses.end(mac, held, e.at());
-                }
-            }
-            default -> { }
-        }
-        LeaseView v = new LeaseView(mac, address != null ? address : previous == null ? null : previous.address(),
-                first(e.hostname(), previous == null ? null : previous.hostname()),
-                first(e.vendorClass(), previous == null ? null : previous.vendorClass()),
-                e.architecture() >= 0 ? e.architecture() : previous == null ? -1 : previous.architecture(),
-                first(e.userClass(), previous == null ? null : previous.userClass()),
-                first(e.matchedClass(), previous == null ? null : previous.matchedClass()),
-                first(e.bootFile(), previous == null ? null : previous.bootFile()),
-                first(e.clientId(), previous == null ? null : previous.clientId()),
-                e.kind(), e.at(), e.expires(), e.peer(), e.options());
-        leases.remove(mac);
-        leases.put(mac, v);
-        trimLeases();
-        updates.add(new Update("lease", v));
-
-        StringBuilder s = new StringBuilder(e.kind().name());
-        if (e.address() != null) {
-            s.append(' ').append(e.address().getHostAddress());
-        }
-        if (e.matchedClass() != null) {
-            s.append(" class=").append(e.matchedClass());
-        }
-        if (e.bootFile() != null) {
-            s.append(" boot=").append(e.bootFile());
-        }
-        if (e.hostname() != null) {
-            s.append(" host=").append(e.hostname());
-        }
-        Map<String, String> details = new TreeMap<>();
-        e.options().forEach((k, val) -> details.put("option " + k, val));
-        putIf(details, "vendor-class", e.vendorClass());
-        putIf(details, "user-class", e.userClass());
-        putIf(details, "client-id", e.clientId());
-        if (e.architecture() >= 0) {
-            details.put("architecture", e.architecture() + " " + LeaseView.architectureName(e.architecture()));
-        }
-        if (e.expires() != null) {
-            details.put("expires", e.expires().toString());
-        }
-        if (e.peer() != null) {
-            details.put("from", e.peer().getAddress().getHostAddress() + ":" + e.peer().getPort());
-        }
-        addEntry(e.at(), "dhcp", mac, address, s.toString(), details, -1, e.hostname(), e.vendorClass(), updates);
-    }
-
-    /** A proxy-DHCP or INFORM request comes from the client's own address, unless a relay forwarded it. */
-    private static InetAddress clientAddressOf(InetSocketAddress peer) {
-        if (peer == null || peer.getAddress() == null || peer.getAddress().isAnyLocalAddress() || peer.getPort() == 67) {
-            return null;
-        }
-        return peer.getAddress();
-    }
-
-    private void trimLeases() {
-        while (leases.size() > limits.leases()) {
-            Iterator<String> it = leases.keySet().iterator();
-            it.next();
-            it.remove();
-        }
+        InetAddress address = leases.addressOf(e, mac);
+        updates.add(new Update("lease", leases.apply(e, mac, address)));
+        story.lease(e, mac, address, updates);
     }
 
     /**
@@ -371,39 +270,10 @@ public final class Dashboard {
         List<Update> updates = new ArrayList<>();
         synchronized (this) {
             applyQueuedLocked();
-            for (LeaseEvent e : current) {
-                if (e.mac() == null || e.address() == null) {
-                    continue;
-                }
-                String mac = DeviceKeys.normaliseMac(e.mac());
-                LeaseView known = leases.get(mac);
-                boolean same = known != null && e.address().equals(known.address());
-                if (shared ? same && known.lastEvent() == LeaseEventKind.ACKED && known.expires() != null
-                        && e.expires() != null && !known.expires().isBefore(e.expires())
-                        : known != null && !known.updatedAt().isBefore(e.at())) {
-                    continue;
-                }
-                addresses.bind(mac, e.address(), e.at(), e.expires());
-                LeaseView k = shared && same ? known : null;
-                LeaseView v = new LeaseView(mac, e.address(), first(e.hostname(), k == null ? null : k.hostname()),
-                        first(e.vendorClass(), k == null ? null : k.vendorClass()),
-                        e.architecture() >= 0 || k == null ? e.architecture() : k.architecture(),
-                        first(e.userClass(), k == null ? null : k.userClass()),
-                        first(e.matchedClass(), k == null ? null : k.matchedClass()),
-                        first(e.bootFile(), k == null ? null : k.bootFile()),
-                        first(e.clientId(), k == null ? null : k.clientId()), e.kind(), e.at(), e.expires(),
-                        e.peer() != null || k == null ? e.peer() : k.peer(),
-                        e.options().isEmpty() && k != null ? k.options() : e.options());
-                leases.remove(mac);
-                leases.put(mac, v);
+            for (LeaseView v : leases.restore(current, shared)) {
                 updates.add(new Update("lease", v));
             }
-            trimLeases();
-            for (Update u : updates) {
-                for (Consumer<Update> l : listeners) {
-                    l.accept(u);
-                }
-            }
+            deliver(updates);
         }
     }
 
@@ -414,42 +284,12 @@ public final class Dashboard {
         if (e.sender() == null) {
             return;
         }
-        String mac = holder(e.sender(), e.at());
+        String mac = story.holder(e.sender(), e.at());
         SyslogLine line = new SyslogLine(++seq, e.at(), e.sender(), mac, e.facility(), e.severity(), e.hostname(),
                 e.app(), e.message());
         syslog.add(line);
         updates.add(new Update("syslog", line));
-        Map<String, String> details = new TreeMap<>();
-        putIf(details, "severity", SyslogLine.severityName(e.severity()));
-        putIf(details, "hostname", e.hostname());
-        putIf(details, "app", e.app());
-        if (e.facility() >= 0) {
-            details.put("facility", Integer.toString(e.facility()));
-        }
-        String sev = SyslogLine.severityName(e.severity());
-        addEntry(e.at(), "syslog", mac, e.sender().getAddress(),
-                (sev.isEmpty() ? "" : sev + " ") + (e.app() == null ? "" : e.app() + ": ") + e.message(),
-                details, -1, null, null, updates);
-    }
-
-    // ---- timeline --------------------------------------------------------------------------------
-
-    private String holder(InetSocketAddress peer, Instant at) {
-        if (peer == null || peer.getAddress() == null) {
-            return null;
-        }
-        return addresses.holderAt(peer.getAddress(), at).orElse(null);
-    }
-
-    private void addEntry(Instant at, String kind, String mac, InetAddress address, String summary,
-                          Map<String, String> details, long transfer, String hostname, String vendorClass,
-                          List<Update> updates) {
-        if (mac == null && address == null) {
-            return;
-        }
-        TimelineEntry entry = new TimelineEntry(++seq, at, kind, mac, address, summary, details, transfer);
-        timeline.add(entry, hostname, vendorClass);
-        updates.add(new Update("timeline", entry));
+        story.syslog(e, mac, updates);
     }
 
     // ---- queries ---------------------------------------------------------------------------------
@@ -470,26 +310,18 @@ public final class Dashboard {
     /** Leases, most recently changed first. */
     public synchronized List<LeaseView> leases() {
         applyQueuedLocked();
-        List<LeaseView> out = new ArrayList<>(leases.values());
-        out.sort((a, b) -> b.updatedAt().compareTo(a.updatedAt()));
-        return out;
+        return leases.newestFirst();
     }
 
     public synchronized Optional<LeaseView> lease(String mac) {
         applyQueuedLocked();
-        return Optional.ofNullable(leases.get(mac));
+        return leases.get(mac);
     }
 
     /** Lease counts by state at the clock's now, for metrics and the overview. */
     public synchronized Map<LeaseView.LeaseState, Long> leaseStates() {
         applyQueuedLocked();
-        Instant now = clock.now();
-        Map<LeaseView.LeaseState, Long> m = new EnumMap<>(LeaseView.LeaseState.class);
-        for (LeaseView.LeaseState s : LeaseView.LeaseState.values()) {
-            m.put(s, 0L);
-        }
-        leases.values().forEach(l -> m.merge(l.state(now), 1L, Long::sum));
-        return m;
+        return leases.states(clock.now());
     }
 
     /** Syslog lines newest first; {@code afterSeq} lets a live view fetch only what it has not seen. */
@@ -554,22 +386,6 @@ public final class Dashboard {
 
     public Clock clock() {
         return clock;
-    }
-
-    private static String first(String a, String b) {
-        return a != null ? a : b;
-    }
-
-    private static void putIf(Map<String, String> m, String k, String v) {
-        if (v != null && !v.isEmpty()) {
-            m.put(k, v);
-        }
-    }
-
-    private static String render(Map<String, String> options) {
-        StringBuilder sb = new StringBuilder();
-        new TreeMap<>(options).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
-        return sb.toString();
     }
 
     private static final class Counters {
