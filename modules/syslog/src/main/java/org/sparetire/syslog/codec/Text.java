@@ -128,4 +128,8 @@ public final class Text {
         }
         return n;
     }
+
+    static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
 }
