@@ -1,10 +1,5 @@
 package org.sparetire.syslog.transport;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.DefaultChannelId;
-import io.netty.channel.embedded.EmbeddedChannel;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,24 +42,6 @@ final class Pipeline implements AutoCloseable {
         intake = new Intake(new SyslogConfig(true, d.bind(), d.udp(), d.tcp(), List.of(Cidr.parse(ALLOWED)),
                 d.rateLimit(), 480, " [cut]", dir, d.files(), 1024, 3, List.of()), Clock.system(), counters, writer,
                 udpQueues);
-    }
-
-    /**
-     * An embedded channel with socket addresses, as a bound UDP socket ({@code remote} null) or an accepted TCP
-     * connection has; each with an id of its own, as channel groups tell channels apart by id.
-     */
-    static EmbeddedChannel channel(InetSocketAddress local, InetSocketAddress remote, ChannelHandler... handlers) {
-        return new EmbeddedChannel(DefaultChannelId.newInstance(), handlers) {
-            @Override
-            protected SocketAddress localAddress0() {
-                return local;
-            }
-
-            @Override
-            protected SocketAddress remoteAddress0() {
-                return remote;
-            }
-        };
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparetire.core.event.SyslogReceived;
 import org.sparetire.syslog.SyslogConfig;
 import org.sparetire.testkit.EventRecorder;
+import org.sparetire.testkit.transport.EmbeddedSockets;
 
 /** One TCP connection's handler in an embedded pipeline: stream bytes in, the messages the writer files out. */
 class TcpConnectionTest {
@@ -31,7 +32,7 @@ class TcpConnectionTest {
     private final ChannelGroup connections = new DefaultChannelGroup("test", GlobalEventExecutor.INSTANCE);
 
     private EmbeddedChannel connect(Pipeline p, InetSocketAddress from) {
-        return Pipeline.channel(HERE, from, new TcpListener.Connection(connections, LIMITS, p.intake, p.counters));
+        return EmbeddedSockets.channel(HERE, from, new TcpListener.Connection(connections, LIMITS, p.intake, p.counters));
     }
 
     private static io.netty.buffer.ByteBuf bytes(String s) {

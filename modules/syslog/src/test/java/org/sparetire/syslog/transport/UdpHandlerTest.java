@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparetire.core.event.SyslogReceived;
 import org.sparetire.testkit.EventRecorder;
+import org.sparetire.testkit.transport.EmbeddedSockets;
 
 /** The UDP handler in an embedded pipeline: datagrams in, what the writer files from its queue out. */
 class UdpHandlerTest {
@@ -26,7 +27,7 @@ class UdpHandlerTest {
     Path dir;
 
     private static EmbeddedChannel udp(Pipeline p) {
-        return Pipeline.channel(HERE, null, new UdpListener.Handler(p.intake));
+        return EmbeddedSockets.channel(HERE, null, new UdpListener.Handler(p.intake));
     }
 
     private static DatagramPacket datagram(InetSocketAddress from, byte[] payload) {
