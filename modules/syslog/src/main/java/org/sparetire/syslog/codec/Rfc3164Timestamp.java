@@ -89,9 +89,9 @@ record Rfc3164Timestamp(Instant instant, int end) {
     }
 
     /**
-     * The last yearless timestamp a thread turned into an instant. A device stamps a burst of messages with the
-     * same second, and building the date-time for each was a fifth of the parser's time: remembering it took the
-     * benchmark's lines from 150 to 131 ns.
+     * The last yearless timestamp a thread turned into an instant: a device stamps a burst of messages with the
+     * same second, and building the date-time for each was a fifth of the parser's time (docs/syslog.md,
+     * Performance).
      */
     private static final class LastYearless {
         private int month = -1;

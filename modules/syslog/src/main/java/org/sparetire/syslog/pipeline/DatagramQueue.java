@@ -14,11 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Datagrams on their way from one socket's event loop to the writer thread, kept as bytes in 256 KiB chunks.
- * Parsed messages waiting in a queue are a dozen objects each: when the writer fell behind, every young
- * collection copied all of them, and the collector took the CPU the writer needed to catch up (held to half a
- * core, young pauses grew to 180 ms and ended in a full collection while datagrams were lost). Bytes in a few
- * arrays cost the collector next to nothing, and parsing moves to the writer, which is the one that needs the
- * fields. Chunks are taken as the backlog grows and reused once read, so an idle collector holds one chunk and
+ * Queued parsed messages, a dozen objects each, made every young collection copy the backlog and took the CPU
+ * the writer needed to catch up (docs/syslog.md, Performance); bytes in a few arrays cost the collector next to
+ * nothing, and parsing moves to the writer, which is the one that needs the fields. Chunks are taken as the backlog grows and reused once read, so an idle collector holds one chunk and
  * a flood at most {@code maxBytes}.
  *
  * <p>One producer (the event loop of one socket: {@link #reserve}, copy into {@link #array()}, {@link #commit})

@@ -10,10 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class DatagramQueues {
     static final long MIN_BYTES = 1 << 20;
     /**
-     * About a second at 200,000 typical datagrams/s (150-200 bytes each with the header), to ride out a disk
-     * stalled by write-back; a flood of 64 KiB datagrams cannot take more of the heap. A backlog's chunks stay
-     * for reuse, so this is also what a flood adds to the resident memory for good: offered 600k msgs/s, more
-     * than it could file, the benchmark's collector peaked at 291 MiB resident with 64 MiB here, 270 with 32.
+     * About a second at 200,000 typical datagrams/s, to ride out a disk stalled by write-back; a flood of 64 KiB
+     * datagrams cannot take more of the heap. A backlog's chunks stay for reuse, so this is also what a flood adds
+     * to the resident memory for good (docs/syslog.md, Performance).
      */
     static final long MAX_BYTES = 32 << 20;
     /** Bytes per message of {@code syslog.queue}: 32 MiB for the default 262,144. */

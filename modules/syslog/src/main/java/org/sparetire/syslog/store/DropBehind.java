@@ -18,10 +18,9 @@ import org.slf4j.LoggerFactory;
  * collector's output soon, and {@code tail -f} reads within the kept part.
  *
  * <p>Why it matters: writing into pages the kernel must first find and map was the largest single cost in the
- * collector (a third of its CPU at 400k msgs/s). On a VM whose host hands back freed memory and maps it again on
- * first touch, a new page costs a fault in the host: writing 1 GB took 1.05 s of CPU into new pages and
- * 0.32 s with pages recycled this way. Writeback also starts as each range fills instead of 30 s later, so the
- * disk takes the lines as they come and not in bursts.
+ * collector, above all on a VM whose host maps freed memory again on first touch (docs/syslog.md, Files and
+ * Performance). Writeback also starts as each range fills instead of 30 s later, so the disk takes the lines
+ * as they come and not in bursts.
  *
  * <p>The kernel calls run on a thread of their own: starting writeback blocks while a slow disk's queue is full,
  * and the writer must never wait for the disk. Each file has at most one task queued, which catches up with

@@ -94,8 +94,8 @@ public final class LineFormat {
 
     /**
      * Short fields ASCII byte by byte, from the first other character on with the JDK's UTF-8 encoder; long ones
-     * (the message) with the encoder from the start, whose ASCII check and copy are vectorized: 93 against 64 ns a
-     * line for the benchmark's messages, the short-lived array included.
+     * (the message) with the encoder from the start, whose ASCII check and copy are vectorized and so faster for
+     * a long field, its short-lived array included (docs/syslog.md, Performance).
      */
     private void put(String s) {
         int n = s.length();

@@ -32,17 +32,14 @@ import org.slf4j.LoggerFactory;
 public final class UdpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
     /**
-     * Datagrams per recvmmsg call. System calls are dear on a small virtual machine: with 64 instead of 16,
-     * the collector held to a fifth of a core filed 401k-449k lines instead of 292k-380k
-     * (scripts/bench/syslog/capacity.sh, three runs each); 128 and 256 gave no more.
+     * Datagrams per recvmmsg call: system calls are dear on a small virtual machine, and 64 filed about a quarter
+     * more lines than 16 where 128 gave no more (docs/syslog.md, Performance).
      */
     static final int BATCH = 64;
     /**
      * Bytes from the start of one receive slot to the next: the largest datagram plus one cache line. Slots exactly
      * 64 KiB apart all begin in the same cache sets, so a batch of small datagrams evicted itself from L1 and L2
-     * between the kernel copying it in and the handler copying it out. With the extra line, the event loop held
-     * to 40 % of a core took 127-153 ticks per 1.5M datagrams (mean 136) instead of 136-156 (mean 146), and the
-     * kernel's copy into the slots fell from 10.5 % to 5.3 % of the collector's samples under perf.
+     * between the kernel copying it in and the handler copying it out (docs/syslog.md, Performance).
      */
     static final int SLOT = SyslogConfig.MAX_UDP_PAYLOAD + 64;
 
@@ -117,11 +114,10 @@ public final class UdpListener implements AutoCloseable {
     }
 
     /**
-     * How long the event loop leaves the socket alone after a read that emptied it in less than one recvmmsg.
-     * A wakeup per handful of datagrams cost more than reading them: at 300,000 datagrams/s on a core of its own,
-     * pausing 1 ms nearly halved the event loop's CPU time. The pause is a quarter of the time the buffer takes to
-     * fill at a million small datagrams a second (a NIC's receive buffers take about 2 KiB of kernel memory per
-     * small datagram), at most 1 ms: 1 ms for the default 8 MiB; a buffer too small for 100 us gets no pause.
+     * How long the event loop leaves the socket alone after a read that emptied it in less than one recvmmsg:
+     * a wakeup per handful of datagrams cost more than reading them (docs/syslog.md, Performance). The pause is
+     * a quarter of the time the buffer takes to fill at a million small datagrams a second (about 2 KiB of kernel
+     * memory each), at most 1 ms: 1 ms for the default 8 MiB; a buffer too small for 100 us gets no pause.
      */
     static long pauseAfterShortBurst(long grantedBytes) {
         long micros = Math.min(1000, grantedBytes / 2048 / 4);
