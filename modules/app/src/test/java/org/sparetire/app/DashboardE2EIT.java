@@ -15,6 +15,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigOverrides;
+import org.sparetire.testkit.HeadlessChromium;
 import org.sparetire.testkit.NetNamespace;
 import org.sparetire.testkit.PeerProgram;
 
@@ -29,6 +30,8 @@ import org.sparetire.testkit.PeerProgram;
  * listen, the other end is the "device" namespace. The browser talks to the dashboard on 127.0.0.1.
  */
 class DashboardE2EIT {
+    /** Where every page's screenshot goes. */
+    private static final Path SHOTS = Path.of("target/screenshots");
     private static final Duration T = Duration.ofSeconds(30);
     private static final String DEVICE_MAC = "52:54:00:78:06:42";
     private static final String HOST = "10.78.6.1";
@@ -43,8 +46,8 @@ class DashboardE2EIT {
         Path curl = PeerProgram.require("curl", "curl");
         Path logger = PeerProgram.require("logger", "bsdutils");
         PeerProgram.require("busybox", "busybox");
-        Path chromedriver = PeerProgram.require("chromedriver", "chromium-driver");
-        Path chromium = PeerProgram.require("chromium", "chromium");
+        PeerProgram.require("chromedriver", "chromium-driver");
+        PeerProgram.require("chromium", "chromium");
 
         Path root = Files.createDirectories(dir.resolve("tftpboot"));
         byte[] image = new byte[3 * 1024 * 1024];
@@ -81,7 +84,7 @@ class DashboardE2EIT {
             AppConfig config = Appliance.configLoader().load(configFile, ConfigOverrides.none());
 
             try (RunningAppliance appliance = EpollAppliance.start(config);
-                 HeadlessBrowser browser = new HeadlessBrowser(chromedriver, chromium, dir.resolve("chromium-profile"))) {
+                 HeadlessChromium browser = new HeadlessChromium()) {
                 String dashboard = "http://127.0.0.1:" + appliance.health().get("web").port("tcp", "http");
                 int tftpPort = appliance.health().get("tftp").port("udp", "tftp");
                 int syslogPort = appliance.health().get("syslog").port("udp", "syslog");
@@ -120,18 +123,18 @@ class DashboardE2EIT {
                 By bar = By.xpath("//table[@id='recent-transfers']//tr[td[contains(@class,'file') and text()='"
                         + IMAGE + "']]//div[contains(@class,'bar')]");
                 browser.waitFor(ExpectedConditions.attributeToBe(bar, "data-percent", "100"));
-                assertThat(browser.driver.findElement(bar).getText()).isEqualTo("100%");
-                WebElement transferRow = browser.driver.findElement(By.xpath(
+                assertThat(browser.driver().findElement(bar).getText()).isEqualTo("100%");
+                WebElement transferRow = browser.driver().findElement(By.xpath(
                         "//table[@id='recent-transfers']//tr[td[text()='" + IMAGE + "']]"));
                 assertThat(transferRow.getText()).contains("completed").contains(DEVICE_MAC).contains(address);
-                browser.screenshot("transfers.png");
+                browser.screenshot(SHOTS.resolve("transfers.png"));
 
                 // Leases: the device's MAC with the address it got.
                 browser.open(dashboard + "/leases");
                 WebElement lease = browser.waitFor(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("#leases tr[data-mac='" + DEVICE_MAC + "']")));
                 assertThat(lease.getText()).contains(address).contains("bound");
-                browser.screenshot("leases.png");
+                browser.screenshot(SHOTS.resolve("leases.png"));
 
                 // Syslog: the line, attributed to the device.
                 browser.open(dashboard + "/syslog");
@@ -139,29 +142,29 @@ class DashboardE2EIT {
                         "//table[@id='syslog']//tr[td[contains(@class,'message') and contains(text(),'" + SYSLOG_LINE
                                 + "')]]")));
                 assertThat(line.getText()).contains(DEVICE_MAC).contains("warning");
-                browser.screenshot("syslog.png");
+                browser.screenshot(SHOTS.resolve("syslog.png"));
 
                 // Device: clicking the MAC tells the story in order: lease, then the transfer, then the line.
                 line.findElement(By.cssSelector("a.device-link")).click();
                 browser.waitFor(ExpectedConditions.urlContains("/device/"));
                 browser.waitFor(d -> d.findElements(By.cssSelector("#timeline li.entry.kind-syslog")).size() == 1);
-                List<String> kinds = browser.driver.findElements(By.cssSelector("#timeline li.entry")).stream()
+                List<String> kinds = browser.driver().findElements(By.cssSelector("#timeline li.entry")).stream()
                         .map(e -> e.getAttribute("class").replace("entry kind-", "")).toList();
                 assertThat(kinds).containsSubsequence("dhcp", "tftp", "syslog");
                 assertThat(kinds.indexOf("dhcp")).isLessThan(kinds.indexOf("tftp"));
-                assertThat(browser.driver.findElement(By.id("timeline")).getText()).contains(IMAGE).contains(SYSLOG_LINE);
-                assertThat(browser.driver.findElement(By.id("device-title")).getText()).contains(DEVICE_MAC);
-                browser.screenshot("device.png");
+                assertThat(browser.driver().findElement(By.id("timeline")).getText()).contains(IMAGE).contains(SYSLOG_LINE);
+                assertThat(browser.driver().findElement(By.id("device-title")).getText()).contains(DEVICE_MAC);
+                browser.screenshot(SHOTS.resolve("device.png"));
 
                 browser.open(dashboard + "/overview");
                 browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#services .service")));
-                assertThat(browser.driver.findElement(By.id("services")).getText()).contains("tftp").contains("dhcp")
+                assertThat(browser.driver().findElement(By.id("services")).getText()).contains("tftp").contains("dhcp")
                         .contains("syslog").contains("web");
-                browser.screenshot("overview.png");
+                browser.screenshot(SHOTS.resolve("overview.png"));
 
                 browser.open(dashboard + "/config");
                 browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("config-effective")));
-                browser.screenshot("config.png");
+                browser.screenshot(SHOTS.resolve("config.png"));
             }
         }
     }

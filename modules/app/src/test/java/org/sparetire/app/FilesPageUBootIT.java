@@ -14,6 +14,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigOverrides;
+import org.sparetire.testkit.HeadlessChromium;
 import org.sparetire.testkit.NetNamespace;
 import org.sparetire.testkit.PeerProgram;
 
@@ -28,6 +29,8 @@ import org.sparetire.testkit.PeerProgram;
  * the tap QEMU's NIC uses. The browser talks to the dashboard on 127.0.0.1.
  */
 class FilesPageUBootIT {
+    /** Where every page's screenshot goes. */
+    private static final Path SHOTS = Path.of("target/screenshots");
     private static final Duration T = Duration.ofSeconds(10);
     private static final String HOST = "10.67.0.1";
     private static final String FILE = "fw.bin";
@@ -39,8 +42,8 @@ class FilesPageUBootIT {
     void theUBootLineOfTheFilesPageFetchesTheFile() throws Exception {
         PeerProgram.require("qemu-system-aarch64", "qemu-system-arm");
         assertThat(UBootConsole.UBOOT).as("U-Boot for QEMU's arm64 board (apt-get install u-boot-qemu)").exists();
-        Path chromedriver = PeerProgram.require("chromedriver", "chromium-driver");
-        Path chromium = PeerProgram.require("chromium", "chromium");
+        PeerProgram.require("chromedriver", "chromium-driver");
+        PeerProgram.require("chromium", "chromium");
 
         Path root = Files.createDirectories(dir.resolve("tftpboot"));
         byte[] image = new byte[200_000];
@@ -70,32 +73,32 @@ class FilesPageUBootIT {
             AppConfig config = Appliance.configLoader().load(configFile, ConfigOverrides.none());
 
             try (RunningAppliance appliance = EpollAppliance.start(config);
-                 HeadlessBrowser browser = new HeadlessBrowser(chromedriver, chromium, dir.resolve("chromium-profile"))) {
+                 HeadlessChromium browser = new HeadlessChromium()) {
                 String dashboard = "http://127.0.0.1:" + appliance.health().get("web").port("tcp", "http");
 
                 browser.open(dashboard + "/overview");
                 browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("here")));
-                String here = browser.driver.findElement(By.id("here")).getText();
+                String here = browser.driver().findElement(By.id("here")).getText();
                 assertThat(here).contains("Point your device here").contains(HOST + "/24")
                         .contains(root.toRealPath().toString()).contains(dir.resolve("backups").toString());
-                browser.screenshot("overview-here.png");
+                browser.screenshot(SHOTS.resolve("overview-here.png"));
 
                 browser.open(dashboard + "/files");
                 browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#files-table tr[data-name='" + FILE + "']")));
-                Select device = new Select(browser.driver.findElement(By.id("files-address")));
+                Select device = new Select(browser.driver().findElement(By.id("files-address")));
                 device.selectByVisibleText(device.getOptions().stream().map(o -> o.getText())
                         .filter(t -> t.endsWith(" " + HOST)).findFirst().orElseThrow());
                 By ubootLine = By.cssSelector("#files-table tr[data-name='" + FILE + "'] .command[data-client='u-boot'] code");
                 browser.waitFor(d -> d.findElement(ubootLine).getText().contains(HOST));
-                String command = browser.driver.findElement(ubootLine).getText();
+                String command = browser.driver().findElement(ubootLine).getText();
                 assertThat(command).isEqualTo("setenv serverip " + HOST + "; tftpboot ${loadaddr} " + FILE);
 
                 By sha = By.cssSelector("#files-table tr[data-name='" + FILE + "'] .sha256");
-                browser.driver.findElement(sha).findElement(By.tagName("button")).click();
+                browser.driver().findElement(sha).findElement(By.tagName("button")).click();
                 browser.waitFor(d -> d.findElement(sha).getText().matches("[0-9a-f]{64}"));
-                assertThat(browser.driver.findElement(sha).getText())
+                assertThat(browser.driver().findElement(sha).getText())
                         .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(image)));
-                browser.screenshot("files.png");
+                browser.screenshot(SHOTS.resolve("files.png"));
 
                 String console = runInUBoot(bench, command);
                 assertThat(console).contains("Bytes transferred = " + image.length)

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.testkit.Events;
+import org.sparetire.testkit.HeadlessChromium;
 import org.sparetire.testkit.TestServices;
 
 /**
@@ -50,16 +50,8 @@ class DashboardBrowserIT {
         context.net().close();
     }
 
-    private WebDriverWait waiting() {
-        // Pages re-render (and sign-in reloads the page), so an element found a moment ago may be gone.
-        WebDriverWait wait = new WebDriverWait(chromium.driver(), Duration.ofSeconds(20));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
-    }
-
     private void open(String path) {
-        chromium.driver().get(base + path);
-        waiting().until(d -> d.findElement(By.id("live")).getText().equals("live"));
+        chromium.open(base + path);
     }
 
     @Test
@@ -70,7 +62,7 @@ class DashboardBrowserIT {
         context.events().publish(Events.started(t0, 42, "127.0.0.44", "images/ipxe.efi", 4000));
         context.events().publish(Events.progress(t0.plusSeconds(1), 42, "127.0.0.44", 1000, 4000));
         By liveBar = By.cssSelector("#active-transfers tr[data-id='42'] .bar");
-        waiting().until(ExpectedConditions.attributeToBe(liveBar, "data-percent", "25"));
+        chromium.waitFor(ExpectedConditions.attributeToBe(liveBar, "data-percent", "25"));
         assertThat(chromium.driver().findElement(By.cssSelector("#active-transfers tr[data-id='42'] a.device-link"))
                 .getText()).startsWith(MAC);
         chromium.screenshot(SHOTS.resolve("transfers-live.png"));
@@ -78,14 +70,14 @@ class DashboardBrowserIT {
         context.events().publish(Events.finished(t0.plusSeconds(2), 42, "127.0.0.44", "images/ipxe.efi", 4000,
                 Duration.ofSeconds(2), TransferOutcome.COMPLETED));
         By doneBar = By.cssSelector("#recent-transfers tr[data-id='42'] .bar");
-        waiting().until(ExpectedConditions.attributeToBe(doneBar, "data-percent", "100"));
+        chromium.waitFor(ExpectedConditions.attributeToBe(doneBar, "data-percent", "100"));
         assertThat(chromium.driver().findElement(doneBar).getText()).isEqualTo("100%");
         assertThat(chromium.driver().findElements(By.cssSelector("#active-transfers tr[data-id='42']"))).isEmpty();
         chromium.screenshot(SHOTS.resolve("transfers-done.png"));
 
         // The filter hides what does not match.
         chromium.driver().findElement(By.id("transfer-filter")).sendKeys("nothing-like-this");
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 0));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 0));
     }
 
     @Test
@@ -101,38 +93,38 @@ class DashboardBrowserIT {
                 Duration.ofSeconds(1), TransferOutcome.COMPLETED));
 
         open("/leases");
-        WebElement row = waiting().until(ExpectedConditions.presenceOfElementLocated(
+        WebElement row = chromium.waitFor(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#leases tr[data-mac='" + MAC + "']")));
         assertThat(row.getText()).contains("127.0.0.45").contains("x64 UEFI").contains("uefi-x64").contains("bound");
         chromium.screenshot(SHOTS.resolve("leases.png"));
 
         open("/syslog");
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#syslog tr.syslog-line"), 2));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#syslog tr.syslog-line"), 2));
         new org.openqa.selenium.support.ui.Select(chromium.driver().findElement(By.id("syslog-severity")))
                 .selectByValue("err");
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#syslog tr.syslog-line"), 1));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#syslog tr.syslog-line"), 1));
         chromium.screenshot(SHOTS.resolve("syslog.png"));
         chromium.driver().findElement(By.cssSelector("#syslog tr.syslog-line a.device-link")).click();
 
-        waiting().until(ExpectedConditions.urlContains("/device/"));
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li.entry"), 4));
+        chromium.waitFor(ExpectedConditions.urlContains("/device/"));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li.entry"), 4));
         List<String> kinds = chromium.driver().findElements(By.cssSelector("#timeline li.entry")).stream()
                 .map(e -> e.getAttribute("class")).toList();
         assertThat(kinds).containsExactly("entry kind-dhcp", "entry kind-tftp", "entry kind-tftp", "entry kind-syslog");
         assertThat(chromium.driver().findElement(By.id("device-title")).getText()).contains(MAC);
         // Live: a new line from the device appears without reloading.
         context.events().publish(Events.syslog(context.clock().now(), "127.0.0.45", 6, "back up"));
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li.entry"), 5));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline li.entry"), 5));
         chromium.screenshot(SHOTS.resolve("device.png"));
 
         // The device's transfers, and no one else's.
         chromium.driver().findElement(By.linkText("transfers")).click();
-        waiting().until(ExpectedConditions.urlContains("/transfers?device="));
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 1));
+        chromium.waitFor(ExpectedConditions.urlContains("/transfers?device="));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 1));
         assertThat(chromium.driver().findElement(By.cssSelector("#recent-transfers tr.transfer")).getText())
                 .contains("pxelinux.0");
         chromium.driver().findElement(By.cssSelector("#device-filter button")).click();
-        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 2));
+        chromium.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#recent-transfers tr.transfer"), 2));
     }
 
     @Test
@@ -144,29 +136,29 @@ class DashboardBrowserIT {
         base = "http://127.0.0.1:" + service.health().port("tcp", "http");
 
         chromium.driver().get(base + "/config");
-        WebElement token = waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+        WebElement token = chromium.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("token")));
         token.sendKeys("wrong-token-0123456789");
         chromium.driver().findElement(By.cssSelector("#login button")).click();
-        waiting().until(ExpectedConditions.textToBe(By.id("login-error"), "wrong access token"));
+        chromium.waitFor(ExpectedConditions.textToBe(By.id("login-error"), "wrong access token"));
         chromium.driver().findElement(By.id("token")).clear();
         chromium.driver().findElement(By.id("token")).sendKeys("let-me-in-0123456789");
         chromium.driver().findElement(By.cssSelector("#login button")).click();
-        waiting().until(d -> d.findElement(By.id("live")).getText().equals("live"));
+        chromium.waitFor(d -> d.findElement(By.id("live")).getText().equals("live"));
         chromium.driver().findElement(By.id("reload")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("reload-result"), "applied"));
+        chromium.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("reload-result"), "applied"));
         assertThat(chromium.driver().getPageSource()).doesNotContain("let-me-in-0123456789");
     }
 
     @Test
     void aBrokenConfigShowsItsErrorsInlineAndTheTokenNever() throws Exception {
         open("/overview");
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#services .service")));
+        chromium.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#services .service")));
         chromium.screenshot(SHOTS.resolve("overview.png"));
 
         appliance.text = "web:\n  port: 0\n  max-clients: lots\n  token: never-show-this-secret\n";
         open("/config");
         chromium.driver().findElement(By.id("reload")).click();
-        WebElement problem = waiting().until(ExpectedConditions.presenceOfElementLocated(
+        WebElement problem = chromium.waitFor(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#config-source .problem[data-line='3']")));
         assertThat(problem.getAttribute("data-column")).isEqualTo("16");
         assertThat(problem.getText()).contains("3:16").contains("expected a whole number");
