@@ -135,7 +135,7 @@ final class DashboardControl implements ApplianceControl {
         SyslogConfig syslog = config.section(SyslogConfig.SECTION);
         int port = !tftp.enabled() ? -1 : Optional.ofNullable(m.health().get("tftp"))
                 .flatMap(h -> h.endpoints().stream().filter(e -> e.role().equals("tftp")).findFirst())
-                .map(e -> e.address().getPort()).orElse(tftp.port());
+                .map(e -> e.address().getPort()).orElse(tftp.listen().port());
         return Optional.of(new Bench(LocalAddresses.current(), port,
                 tftp.enabled() ? Optional.of(tftp.root()) : Optional.empty(),
                 tftp.enabled() && tftp.uploads().enabled() ? Optional.of(tftp.uploads().dir()) : Optional.empty(),

@@ -16,7 +16,7 @@ class EmbeddedConfigTest {
         AppConfig config = ConfigFiles.load(null, ConfigOverrides.none());
         assertThat(config.source()).isEqualTo(ConfigFiles.EMBEDDED_LABEL);
         assertThat(config.section(TftpConfig.SECTION).enabled()).isTrue();
-        assertThat(config.section(TftpConfig.SECTION).port()).isEqualTo(69);
+        assertThat(config.section(TftpConfig.SECTION).listen().port()).isEqualTo(69);
         assertThat(config.section(TftpConfig.SECTION).root()).isEqualTo(Path.of("tftpboot").toAbsolutePath());
         assertThat(config.section(SyslogConfig.SECTION).enabled()).isTrue();
         // Never hand out leases on a network nobody chose.

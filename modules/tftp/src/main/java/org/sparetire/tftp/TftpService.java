@@ -39,14 +39,14 @@ public final class TftpService extends FileService<TftpConfig> {
     @Override
     protected void startUp(TftpConfig config) throws ServiceStartException {
         ServerSettings settings = settings(config, null);
-        server.start(new InetSocketAddress(config.bind(), config.port()), config.freeBind(), settings);
+        server.start(new InetSocketAddress(config.listen().bind(), config.listen().port()), config.listen().freeBind(), settings);
     }
 
     private ServerSettings settings(TftpConfig c, TftpConfig previous) throws ServiceStartException {
         prepareRoot(c, "tftp.root");
         UploadInbox inbox = c.uploads().enabled()
                 ? new UploadInbox(c.uploads().dir(), c.uploads().onExisting(), c.uploads().maxSize(),
-                        c.uploads().extensions(), c.uploads().folders(), c.maxNameLength())
+                        c.uploads().extensions(), c.uploads().folders(), c.names().maxNameLength())
                 : null;
         RequestPolicy policy = c.requestPolicy(inbox, files);
         // Keep the counters when the limits did not change, so a reload does not forget running transfers.
@@ -54,15 +54,17 @@ public final class TftpService extends FileService<TftpConfig> {
             admission = new Admission(c.limits().transfers(), c.limits().perClient(), c.limits().requestsPerSecond(),
                     c.limits().burst());
         }
-        OptionNegotiation.Limits limits = new OptionNegotiation.Limits(c.blksizeMax(), c.windowsizeMax(), c.timeout(),
-                c.retries(), c.rollover() == TftpConfig.Rollover.ONE);
-        List<ServerSettings.Cap> caps = c.blksizeCaps().stream()
+        TftpConfig.Transfers t = c.transfers();
+        OptionNegotiation.Limits limits = new OptionNegotiation.Limits(t.blksizeMax(), t.windowsizeMax(), t.timeout(),
+                t.retries(), t.rollover() == TftpConfig.Rollover.ONE);
+        List<ServerSettings.Cap> caps = t.blksizeCaps().stream()
                 .map(b -> new ServerSettings.Cap(b.clients(), b.max())).toList();
-        if (!c.replyPoll().isZero()) {
+        if (!t.replyPoll().isZero()) {
             PowerSource.watch(); // polling for replies stays off while the machine runs on battery
         }
-        return new ServerSettings(policy, admission, limits, caps, c.noOptionsFor(), c.singlePort(), c.portRange().low(),
-                c.portRange().high(), PROGRESS_INTERVAL, c.replyPoll());
+        TftpConfig.Listen l = c.listen();
+        return new ServerSettings(policy, admission, limits, caps, t.noOptionsFor(), l.singlePort(), l.portRange().low(),
+                l.portRange().high(), PROGRESS_INTERVAL, t.replyPoll());
     }
 
     /** Makes the root when the config asks for it, then insists that it is a folder. */
@@ -90,9 +92,11 @@ public final class TftpService extends FileService<TftpConfig> {
             throw e;
         }
         // free-bind alone does not rebind: the new socket could not take the port the old one holds.
-        if (!old.bind().equals(newConfig.bind()) || old.port() != newConfig.port()) {
+        TftpConfig.Listen was = old.listen();
+        TftpConfig.Listen listen = newConfig.listen();
+        if (!was.bind().equals(listen.bind()) || was.port() != listen.port()) {
             try {
-                server.rebind(new InetSocketAddress(newConfig.bind(), newConfig.port()), newConfig.freeBind());
+                server.rebind(new InetSocketAddress(listen.bind(), listen.port()), listen.freeBind());
             } catch (ServiceStartException e) {
                 admission = oldAdmission;
                 throw e;

@@ -46,7 +46,7 @@ class HttpBootConfigTest {
         assertThat(s.enabled()).isTrue();
         assertThat(s.http()).isEqualTo(new HttpBootConfig(true, java.net.InetAddress.getByName("127.0.0.1"), 18070, 10,
                 2, Duration.ofSeconds(5)));
-        assertThat(s.tftp().symlinks()).isEqualTo(org.sparetire.tftp.policy.SymlinkPolicy.NEVER);
+        assertThat(s.tftp().names().symlinks()).isEqualTo(org.sparetire.tftp.policy.SymlinkPolicy.NEVER);
     }
 
     @Test

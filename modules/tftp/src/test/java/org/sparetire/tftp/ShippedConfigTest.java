@@ -23,11 +23,11 @@ class ShippedConfigTest {
         String block = all.substring(all.indexOf("# >>> tftp"), all.indexOf("# <<< tftp"));
         TftpConfig c = new ConfigLoader(List.of(TftpConfig.SECTION)).loadText(block, "sparetire.yaml", dir,
                 ConfigOverrides.none()).section(TftpConfig.SECTION);
-        assertThat(c.bind().getHostAddress()).isEqualTo("0.0.0.0");
-        assertThat(c).isEqualTo(TftpConfig.defaults(dir.resolve("tftpboot"))
+        assertThat(c.listen().bind().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(c).isEqualTo(TftpConfigBuilder.defaults(dir.resolve("tftpboot"))
                 .withBind(InetAddress.getByName("0.0.0.0"), 69)
                 .withUploads(new TftpConfig.Uploads(false, dir.resolve("backups"), ExistingUpload.KEEP_VERSIONS,
                         64L << 20, List.of(), List.of()))
-                .withCreateRoot(true));
+                .withCreateRoot(true).build());
     }
 }

@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sparetire.core.config.AppConfig;
 import org.sparetire.core.config.ConfigException;
 import org.sparetire.core.config.ConfigLoader;
 import org.sparetire.core.config.ConfigOverrides;
+import org.sparetire.core.config.ConfigPrinter;
 import org.sparetire.core.net.Cidr;
 import org.sparetire.tftp.policy.ExistingUpload;
 import org.sparetire.tftp.policy.RemapRule;
@@ -38,19 +40,33 @@ class TftpConfigTest {
         Files.createDirectories(dir.resolve("tftpboot"));
         TftpConfig c = load("tftp: {}\n");
         assertThat(c.enabled()).isTrue();
-        assertThat(c.port()).isEqualTo(69);
-        assertThat(c.bind().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.listen().port()).isEqualTo(69);
+        assertThat(c.listen().bind().getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(c.root()).isEqualTo(dir.resolve("tftpboot"));
-        assertThat(c.blksizeMax()).isEqualTo(1468);
-        assertThat(c.windowsizeMax()).isEqualTo(64);
-        assertThat(c.rollover()).isEqualTo(TftpConfig.Rollover.ZERO);
-        assertThat(c.symlinks()).isEqualTo(SymlinkPolicy.INSIDE_ROOT);
+        assertThat(c.transfers().blksizeMax()).isEqualTo(1468);
+        assertThat(c.transfers().windowsizeMax()).isEqualTo(64);
+        assertThat(c.transfers().rollover()).isEqualTo(TftpConfig.Rollover.ZERO);
+        assertThat(c.names().symlinks()).isEqualTo(SymlinkPolicy.INSIDE_ROOT);
         assertThat(c.uploads().enabled()).isFalse();
         assertThat(c.uploads().onExisting()).isEqualTo(ExistingUpload.KEEP_VERSIONS);
         assertThat(c.uploads().dir()).isEqualTo(dir.resolve("backups"));
-        assertThat(c.singlePort()).isFalse();
-        assertThat(c.portRange().isAny()).isTrue();
-        assertThat(c.replyPoll()).isEqualTo(Duration.ZERO);
+        assertThat(c.listen().singlePort()).isFalse();
+        assertThat(c.listen().portRange().isAny()).isTrue();
+        assertThat(c.transfers().replyPoll()).isEqualTo(Duration.ZERO);
+    }
+
+    /** A config assembled in code prints from its records: the groups' keys stay keys of the section. */
+    @Test
+    void printedFromItsRecordsTheGroupsKeepTheFilesFlatKeys() throws Exception {
+        Files.createDirectories(dir.resolve("tftpboot"));
+        AppConfig loaded = new ConfigLoader(List.of(TftpConfig.SECTION)).loadText(
+                "tftp: {port: 6969, single-port: true, blksize-max: 8192, symlinks: never}\n", "test.yaml", dir,
+                ConfigOverrides.none());
+        String printed = ConfigPrinter.print(new AppConfig(loaded.source(), loaded.baseDir(), loaded.core(),
+                loaded.sections()));
+        assertThat(printed).contains("\n  port: 6969\n", "\n  single-port: true\n", "\n  blksize-max: 8192\n",
+                "\n  symlinks: never\n", "\n  reply-poll: 0s\n", "\n  max-name-length: 255\n")
+                .doesNotContain("\n  listen:", "\n  names:", "\n  transfers:");
     }
 
     @Test
@@ -96,26 +112,26 @@ class TftpConfigTest {
                     extensions: [cfg, .TXT]
                     folders: [phones/, switches]
                 """);
-        assertThat(c.bind().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:0");
-        assertThat(c.port()).isEqualTo(6969);
-        assertThat(c.freeBind()).isTrue();
-        assertThat(c.singlePort()).isTrue();
-        assertThat(c.portRange()).isEqualTo(new TftpConfig.PortRange(50000, 50100));
-        assertThat(c.blksizeCaps()).containsExactly(new TftpConfig.BlksizeCap(List.of(Cidr.parse("10.8.0.0/16")), 1388));
-        assertThat(c.noOptionsFor()).containsExactly(Cidr.parse("10.7.0.0/16"));
-        assertThat(c.timeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.replyPoll()).isEqualTo(Duration.ofNanos(40_000));
-        assertThat(c.rollover()).isEqualTo(TftpConfig.Rollover.ONE);
-        assertThat(c.remap()).containsExactly(new RemapRule("^/?pxelinux\\.0$", "bios/pxelinux.0",
+        assertThat(c.listen().bind().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:0");
+        assertThat(c.listen().port()).isEqualTo(6969);
+        assertThat(c.listen().freeBind()).isTrue();
+        assertThat(c.listen().singlePort()).isTrue();
+        assertThat(c.listen().portRange()).isEqualTo(new TftpConfig.PortRange(50000, 50100));
+        assertThat(c.transfers().blksizeCaps()).containsExactly(new TftpConfig.BlksizeCap(List.of(Cidr.parse("10.8.0.0/16")), 1388));
+        assertThat(c.transfers().noOptionsFor()).containsExactly(Cidr.parse("10.7.0.0/16"));
+        assertThat(c.transfers().timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.transfers().replyPoll()).isEqualTo(Duration.ofNanos(40_000));
+        assertThat(c.transfers().rollover()).isEqualTo(TftpConfig.Rollover.ONE);
+        assertThat(c.names().remap()).containsExactly(new RemapRule("^/?pxelinux\\.0$", "bios/pxelinux.0",
                 List.of(Cidr.parse("192.0.2.0/24")), true));
-        assertThat(c.virtualRoots().get(0).root()).isEqualTo(dir.resolve("lab"));
+        assertThat(c.names().virtualRoots().get(0).root()).isEqualTo(dir.resolve("lab"));
         assertThat(c.access().write()).containsExactly(Cidr.parse("10.1.0.0/16"));
         assertThat(c.limits()).isEqualTo(new TftpConfig.Limits(100, 4, 5, 10));
         assertThat(c.uploads()).isEqualTo(new TftpConfig.Uploads(true, dir.resolve("inbox"), ExistingUpload.REFUSE,
                 2L << 20, List.of(".cfg", ".txt"), List.of("phones", "switches")));
         TftpConfig again = load(Files.readString(dir.resolve("last.yaml")));
         assertThat(again).as("value equality: the manager compares sections to decide on reload").isEqualTo(c);
-        assertThat(again.withBind(c.bind(), 6970)).isNotEqualTo(c);
+        assertThat(TftpConfigBuilder.from(again).withBind(c.listen().bind(), 6970).build()).isNotEqualTo(c);
     }
 
     @Test

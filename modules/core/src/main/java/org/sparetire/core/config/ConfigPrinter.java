@@ -119,7 +119,9 @@ public final class ConfigPrinter {
     private static void line(StringBuilder out, int depth, String key, Object value) {
         String indent = "  ".repeat(depth);
         Object v = unwrap(value);
-        if (v instanceof Record r) {
+        if (v instanceof ConfigGroup && v instanceof Record r) {
+            record(out, depth, r);
+        } else if (v instanceof Record r) {
             out.append(indent).append(key).append(":\n");
             record(out, depth + 1, r);
         } else if (v instanceof Map<?, ?> map && !map.isEmpty()) {

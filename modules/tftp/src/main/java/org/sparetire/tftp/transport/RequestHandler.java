@@ -21,10 +21,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     private final Requests requests;
-    private final Transfers transfers;
+    private final LiveTransfers transfers;
     private RequestSocket socket;
 
-    RequestHandler(Requests requests, Transfers transfers) {
+    RequestHandler(Requests requests, LiveTransfers transfers) {
         this.requests = requests;
         this.transfers = transfers;
     }

@@ -33,7 +33,7 @@ public final class TftpServer {
     private static final Logger log = LoggerFactory.getLogger("org.sparetire.tftp");
 
     private final ServerSockets sockets;
-    private final Transfers transfers;
+    private final LiveTransfers transfers;
     private final TransferPlanner planner;
     private final TransferRuntime runtime;
     /** Null where the native transport is not there (Windows, macOS): every transfer runs on the event loops. */
@@ -44,7 +44,7 @@ public final class TftpServer {
 
     public TftpServer(NetRuntime net, EventBus events, Clock clock) {
         this.sockets = new ServerSockets(net);
-        this.transfers = new Transfers(events);
+        this.transfers = new LiveTransfers(events);
         this.planner = new TransferPlanner(clock, events::nextTransferId);
         this.runtime = new TransferRuntime(clock, events, transfers, new Segmentation());
         this.lockstep = net.datagramChannel() == EpollDatagramChannel.class

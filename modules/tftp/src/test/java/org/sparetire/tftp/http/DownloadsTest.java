@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparetire.core.net.Cidr;
 import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.TftpConfigBuilder;
 import org.sparetire.tftp.codec.Mode;
 import org.sparetire.tftp.policy.AccessRules;
 import org.sparetire.tftp.policy.Refusal;
@@ -44,7 +45,8 @@ class DownloadsTest {
     }
 
     RequestPolicy policy(SymlinkPolicy symlinks) {
-        return TftpConfig.defaults(root).withNaming(symlinks, false, List.of(), List.of()).requestPolicy(null, files);
+        return TftpConfigBuilder.defaults(root).withNaming(symlinks, false, List.of(), List.of()).build()
+                .requestPolicy(null, files);
     }
 
     Downloads.Answer get(String target, String range) {
@@ -135,8 +137,8 @@ class DownloadsTest {
         assertThat(Downloads.decide(new Downloads.Request("GET", "/%zz", null, null, null, null, CLIENT),
                 policy(SymlinkPolicy.NEVER))).isInstanceOf(Downloads.Refused.class)
                 .extracting(a -> ((Downloads.Refused) a).status()).isEqualTo(400);
-        RequestPolicy labOnly = TftpConfig.defaults(root).withLimitsAndAccess(TftpConfig.defaults(root).limits(),
-                new AccessRules(List.of(Cidr.parse("10.0.0.0/8")), List.of())).requestPolicy(null, files);
+        RequestPolicy labOnly = TftpConfigBuilder.defaults(root).withLimitsAndAccess(TftpConfig.defaults(root).limits(),
+                new AccessRules(List.of(Cidr.parse("10.0.0.0/8")), List.of())).build().requestPolicy(null, files);
         Downloads.Refused outsider = (Downloads.Refused) Downloads.decide(
                 new Downloads.Request("HEAD", "/boot/vmlinuz", null, null, null, null, CLIENT), labOnly);
         assertThat(outsider.status()).isEqualTo(403);
@@ -147,8 +149,8 @@ class DownloadsTest {
     void virtualRootsApplyByClientAddress() throws Exception {
         Path lab = Files.createDirectories(dir.resolve("lab"));
         Files.writeString(lab.resolve("only-in-lab"), "lab");
-        RequestPolicy p = TftpConfig.defaults(root).withNaming(SymlinkPolicy.INSIDE_ROOT, false, List.of(),
-                List.of(new VirtualRoot(List.of(Cidr.parse("127.0.0.0/8")), lab))).requestPolicy(null, files);
+        RequestPolicy p = TftpConfigBuilder.defaults(root).withNaming(SymlinkPolicy.INSIDE_ROOT, false, List.of(),
+                List.of(new VirtualRoot(List.of(Cidr.parse("127.0.0.0/8")), lab))).build().requestPolicy(null, files);
         Downloads.Send s = (Downloads.Send) Downloads.decide(
                 new Downloads.Request("GET", "/only-in-lab", null, null, null, null, CLIENT), p);
         assertThat(s.size()).isEqualTo(3);

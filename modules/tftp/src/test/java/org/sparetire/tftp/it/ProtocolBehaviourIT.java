@@ -18,6 +18,7 @@ import org.sparetire.core.event.TransferFinished;
 import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.event.TransferProgress;
 import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.TftpConfigBuilder;
 import org.sparetire.tftp.codec.Ack;
 import org.sparetire.tftp.codec.Data;
 import org.sparetire.tftp.codec.ErrorPacket;
@@ -47,7 +48,7 @@ class ProtocolBehaviourIT {
         return new InetSocketAddress("127.0.0.1", s.port());
     }
 
-    static TftpConfig fast(TftpConfig c) {
+    static TftpConfigBuilder fast(TftpConfigBuilder c) {
         return c.withRetransmit(Duration.ofMillis(100), 2, TftpConfig.Rollover.ZERO);
     }
 

@@ -10,6 +10,7 @@ import org.sparetire.core.lifecycle.ServiceContext;
 import org.sparetire.testkit.EventRecorder;
 import org.sparetire.testkit.TestServices;
 import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.TftpConfigBuilder;
 import org.sparetire.tftp.TftpService;
 
 /** A TftpService on 127.0.0.1, port 0, with an event recorder; closes everything it started. */
@@ -19,13 +20,13 @@ public final class RunningServer implements AutoCloseable {
     public final EventRecorder events;
     public final TftpConfig config;
 
-    public RunningServer(Path root, UnaryOperator<TftpConfig> adjust) throws Exception {
+    public RunningServer(Path root, UnaryOperator<TftpConfigBuilder> adjust) throws Exception {
         this(root, adjust, TestServices.context());
     }
 
-    public RunningServer(Path root, UnaryOperator<TftpConfig> adjust, ServiceContext context) throws Exception {
+    public RunningServer(Path root, UnaryOperator<TftpConfigBuilder> adjust, ServiceContext context) throws Exception {
         this.context = context;
-        this.config = adjust.apply(TftpConfig.defaults(root).withBind(InetAddress.getByName("127.0.0.1"), 0));
+        this.config = adjust.apply(TftpConfigBuilder.defaults(root).withBind(InetAddress.getByName("127.0.0.1"), 0)).build();
         this.service = new TftpService(config, context);
         this.events = new EventRecorder(context.events());
         service.start();

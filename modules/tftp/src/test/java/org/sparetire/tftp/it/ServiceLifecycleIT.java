@@ -16,7 +16,7 @@ import org.sparetire.core.event.TransferOutcome;
 import org.sparetire.core.lifecycle.ServiceStartException;
 import org.sparetire.core.lifecycle.ServiceState;
 import org.sparetire.testkit.TestServices;
-import org.sparetire.tftp.TftpConfig;
+import org.sparetire.tftp.TftpConfigBuilder;
 import org.sparetire.tftp.TftpService;
 import org.sparetire.tftp.codec.Ack;
 import org.sparetire.tftp.codec.Data;
@@ -40,8 +40,8 @@ class ServiceLifecycleIT {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             var context = TestServices.context();
             try {
-                TftpService s = new TftpService(TftpConfig.defaults(tree("a", "a"))
-                        .withBind(InetAddress.getByName("127.0.0.1"), squatter.getLocalPort()), context);
+                TftpService s = new TftpService(TftpConfigBuilder.defaults(tree("a", "a"))
+                        .withBind(InetAddress.getByName("127.0.0.1"), squatter.getLocalPort()).build(), context);
                 assertThatThrownBy(s::start).isInstanceOf(ServiceStartException.class)
                         .hasMessage("cannot bind 127.0.0.1:" + squatter.getLocalPort()
                                 + ": address already in use (another program serves this port: stop it or set tftp.port)");
@@ -59,11 +59,12 @@ class ServiceLifecycleIT {
         InetAddress absent = InetAddress.getByName("192.0.2.77");
         var context = TestServices.context();
         try {
-            TftpService strict = new TftpService(TftpConfig.defaults(tree("a", "a")).withBind(absent, 0), context);
+            TftpService strict = new TftpService(TftpConfigBuilder.defaults(tree("a", "a")).withBind(absent, 0).build(),
+                    context);
             assertThatThrownBy(strict::start).isInstanceOf(ServiceStartException.class)
                     .hasMessageStartingWith("cannot bind 192.0.2.77:0: no interface has this address");
-            TftpService early = new TftpService(TftpConfig.defaults(tree("b", "b")).withBind(absent, 0)
-                    .withFreeBind(true), context);
+            TftpService early = new TftpService(TftpConfigBuilder.defaults(tree("b", "b")).withBind(absent, 0)
+                    .withFreeBind(true).build(), context);
             if (context.net().name().equals("epoll")) {
                 early.start();
                 assertThat(early.health().endpoints().get(0).address().getAddress()).isEqualTo(absent);
@@ -88,7 +89,7 @@ class ServiceLifecycleIT {
             InetSocketAddress tid = early.lastFrom;
             assertThat(first.bytes()[0]).isEqualTo((byte) 'a');
 
-            s.service.reconfigure(TftpConfig.defaults(b).withBind(s.config.bind(), 0));
+            s.service.reconfigure(TftpConfigBuilder.defaults(b).withBind(s.config.listen().bind(), 0).build());
             assertThat(s.port()).as("same bind address and port 0: no rebind").isEqualTo(port);
 
             late.send(new ReadRequest("f.bin", Mode.OCTET), server);
@@ -110,7 +111,7 @@ class ServiceLifecycleIT {
             try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
                 newPort = probe.getLocalPort();
             }
-            s.service.reconfigure(s.config.withBind(s.config.bind(), newPort));
+            s.service.reconfigure(TftpConfigBuilder.from(s.config).withBind(s.config.listen().bind(), newPort).build());
             assertThat(s.port()).isEqualTo(newPort);
             p.send(new ReadRequest("f.bin", Mode.OCTET), new InetSocketAddress("127.0.0.1", newPort));
             assertThat(p.receive()).isInstanceOf(Data.class);

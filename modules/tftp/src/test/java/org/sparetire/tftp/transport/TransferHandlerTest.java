@@ -54,7 +54,7 @@ class TransferHandlerTest {
     final SharedFiles files = new SharedFiles();
     final EventBus bus = new EventBus();
     final EventRecorder events = new EventRecorder(bus);
-    final Transfers transfers = new Transfers(bus);
+    final LiveTransfers transfers = new LiveTransfers(bus);
     final Admission admission = new Admission(8, 8, 0, 1);
     byte[] image;
     EmbeddedChannel ch;

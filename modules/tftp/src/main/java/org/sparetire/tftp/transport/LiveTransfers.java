@@ -19,7 +19,7 @@ import org.sparetire.core.net.Addresses;
  * transfers apart by it), and the count and log line of those that ended. Thread-safe: transfers end on
  * several event loops.
  */
-final class Transfers implements TransferListener {
+final class LiveTransfers implements TransferListener {
     private static final Logger log = LoggerFactory.getLogger("org.sparetire.tftp");
 
     private final EventBus events;
@@ -27,7 +27,7 @@ final class Transfers implements TransferListener {
     private final Map<InetSocketAddress, TransferContext> byPeer = new ConcurrentHashMap<>();
     private final Set<TransferContext> live = ConcurrentHashMap.newKeySet();
 
-    Transfers(EventBus events) {
+    LiveTransfers(EventBus events) {
         this.events = events;
     }
 
