@@ -1,11 +1,7 @@
 package org.sparetire.web.store;
 
 import java.net.InetAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,18 +36,13 @@ import org.sparetire.web.WebConfig;
  * what is queued first, so an answer reflects every event published before it was asked.
  */
 public final class Dashboard {
-    /** A transfer that sent no progress for this long lost its finish event (service stopped): drop it. */
-    static final Duration STALE_TRANSFER = Duration.ofMinutes(10);
-    /** Live transfers tracked at most; TFTP servers rarely run more than a few hundred at once. */
-    static final int MAX_ACTIVE = 2048;
     /** Events queued and not yet applied at most; past it, syslog lines and progress reports are skipped. */
     static final int MAX_QUEUED = 100_000;
 
     private final Clock clock;
     private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
 
-    private final LinkedHashMap<Long, TransferView> active = new LinkedHashMap<>();
-    private final BoundedLog<TransferView> finished;
+    private final TransferBoard transfers;
     private final LeaseBook leases;
     private final BoundedLog<SyslogLine> syslog;
     private final BoundedLog<ServiceWarning> warnings;
@@ -59,7 +50,8 @@ public final class Dashboard {
     private final AddressBook addresses;
     private final DeviceTimeline timeline;
     private final DeviceStory story;
-    private final Counters counters = new Counters();
+    private long leaseEvents;
+    private long syslogReceived;
     private WebConfig.History limits;
     private long seq;
 
@@ -71,7 +63,7 @@ public final class Dashboard {
     public Dashboard(WebConfig.History limits, Clock clock) {
         this.clock = clock;
         this.limits = limits;
-        this.finished = new BoundedLog<>(limits.transfers());
+        this.transfers = new TransferBoard(limits.transfers());
         this.syslog = new BoundedLog<>(limits.syslog());
         this.warnings = new BoundedLog<>(limits.warnings());
         this.addresses = new AddressBook(Math.max(limits.leases(), limits.devices()) * 2);
@@ -135,7 +127,7 @@ public final class Dashboard {
     public synchronized void resize(WebConfig.History newLimits) {
         applyQueuedLocked();
         limits = newLimits;
-        finished.resize(newLimits.transfers());
+        transfers.resize(newLimits.transfers());
         syslog.resize(newLimits.syslog());
         warnings.resize(newLimits.warnings());
         timeline.resize(newLimits.devices(), newLimits.perDevice());
@@ -187,58 +179,31 @@ public final class Dashboard {
             return;
         }
         String mac = story.holder(e.peer(), e.at());
-        TransferView v = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(), e.options(),
-                e.expectedBytes(), 0, 0, e.at(), e.at(), null, "", e.at(), null);
-        active.put(e.transferId(), v);
-        while (active.size() > MAX_ACTIVE) {
-            Iterator<Long> it = active.keySet().iterator();
-            it.next();
-            it.remove();
-        }
-        updates.add(new Update("transfer", v));
+        updates.add(new Update("transfer", transfers.started(e, mac)));
         story.transferStarted(e, mac, updates);
     }
 
     private void onProgress(TransferProgress e, List<Update> updates) {
-        TransferView v = active.get(e.transferId());
-        if (v == null) {
-            return;
+        TransferView v = transfers.progress(e);
+        if (v != null) {
+            updates.add(new Update("transfer", v));
         }
-        long expected = e.expectedBytes() > 0 ? e.expectedBytes() : v.expectedBytes();
-        TransferView next = new TransferView(v.id(), v.peer(), v.mac(), v.direction(), v.file(), v.mode(), v.options(),
-                expected, e.bytes(), e.retransmits(), v.startedAt(), e.at(), null, "",
-                e.bytes() > v.bytes() ? e.at() : v.advancedAt(), null);
-        active.put(e.transferId(), next);
-        updates.add(new Update("transfer", next));
     }
 
     private void onFinished(TransferFinished e, List<Update> updates) {
-        TransferView v = active.remove(e.transferId());
+        TransferView v = transfers.end(e.transferId());
         if (e.peer() == null) {
             return;
         }
         String mac = v != null ? v.mac() : story.holder(e.peer(), e.at().minus(e.elapsed()));
-        long expected = v != null ? v.expectedBytes() : -1;
-        Instant started = v != null ? v.startedAt() : e.at().minus(e.elapsed());
-        TransferView done = new TransferView(e.transferId(), e.peer(), mac, e.direction(), e.file(), e.mode(),
-                e.options(), expected, e.bytes(), e.retransmits(), started, e.at(), e.outcome(), e.detail(), e.at(),
-                e.savedAs() == null ? null : e.savedAs().toString());
-        finished.add(done);
-        counters.byOutcome.merge(e.outcome(), 1L, Long::sum);
-        switch (e.direction()) {
-            case READ -> counters.bytesSent += e.bytes();
-            case WRITE -> counters.bytesReceived += e.bytes();
-            default -> { }
-        }
-        counters.retransmits += e.retransmits();
-        updates.add(new Update("transfer", done));
+        updates.add(new Update("transfer", transfers.finished(e, v, mac)));
         story.transferFinished(e, mac, updates);
     }
 
     // ---- leases ----------------------------------------------------------------------------------
 
     private void onLease(LeaseEvent e, List<Update> updates) {
-        counters.leaseEvents++;
+        leaseEvents++;
         if (e.mac() == null || e.mac().isEmpty()) {
             return; // nothing to key it by; the metrics still count it
         }
@@ -280,7 +245,7 @@ public final class Dashboard {
     // ---- syslog ----------------------------------------------------------------------------------
 
     private void onSyslog(SyslogReceived e, List<Update> updates) {
-        counters.syslogReceived++;
+        syslogReceived++;
         if (e.sender() == null) {
             return;
         }
@@ -294,17 +259,15 @@ public final class Dashboard {
 
     // ---- queries ---------------------------------------------------------------------------------
 
-    /** Live transfers, oldest first; ones silent for {@link #STALE_TRANSFER} are dropped. */
+    /** Live transfers, oldest first; ones silent for ten minutes lost their finish and are dropped. */
     public synchronized List<TransferView> activeTransfers() {
         applyQueuedLocked();
-        Instant now = clock.now();
-        active.values().removeIf(v -> Duration.between(v.updatedAt(), now).compareTo(STALE_TRANSFER) > 0);
-        return List.copyOf(active.values());
+        return transfers.active(clock.now());
     }
 
     public synchronized List<TransferView> recentTransfers(Predicate<? super TransferView> filter, int limit) {
         applyQueuedLocked();
-        return finished.newest(filter, limit);
+        return transfers.recent(filter, limit);
     }
 
     /** Leases, most recently changed first. */
@@ -364,16 +327,15 @@ public final class Dashboard {
 
     public synchronized Totals totals() {
         applyQueuedLocked();
-        return new Totals(new EnumMap<>(counters.byOutcome),
-                counters.bytesSent, counters.bytesReceived, counters.retransmits, counters.leaseEvents,
-                counters.syslogReceived, active.size());
+        return new Totals(transfers.byOutcome(), transfers.bytesSent(), transfers.bytesReceived(),
+                transfers.retransmits(), leaseEvents, syslogReceived, transfers.activeCount());
     }
 
     /** Entries held per store, for the overview ("history: 312/5000 syslog lines"). */
     public synchronized Map<String, String> historyUse() {
         applyQueuedLocked();
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("transfers", finished.size() + "/" + finished.capacity());
+        m.put("transfers", transfers.use());
         m.put("syslog", syslog.size() + "/" + syslog.capacity());
         m.put("leases", leases.size() + "/" + limits.leases());
         m.put("devices", timeline.deviceCount() + "/" + limits.devices());
@@ -386,14 +348,5 @@ public final class Dashboard {
 
     public Clock clock() {
         return clock;
-    }
-
-    private static final class Counters {
-        final Map<TransferOutcome, Long> byOutcome = new EnumMap<>(TransferOutcome.class);
-        long bytesSent;
-        long bytesReceived;
-        long retransmits;
-        long leaseEvents;
-        long syslogReceived;
     }
 }
