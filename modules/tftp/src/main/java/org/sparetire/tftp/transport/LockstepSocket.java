@@ -38,9 +38,6 @@ import org.sparetire.tftp.session.Outgoing;
  */
 final class LockstepSocket implements Runnable, TransferContext.Io {
     private static final Logger log = LoggerFactory.getLogger(LockstepSocket.class);
-    /** Blocks up to this size are cut from one read-ahead chunk: one pread per chunk, not per block. */
-    private static final int READ_AHEAD_MAX_BLOCK = 16 * 1024;
-    private static final int READ_AHEAD = 256 * 1024;
     /** A read transfer receives ACKs and ERRORs only; anything longer is cut and fails to decode or is ignored. */
     private static final int RECEIVE_MAX = 1024;
 
@@ -60,16 +57,14 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
     private ByteBuf inBuf;
     private ByteBuf outBuf;
     private ByteBuf spareBuf;
-    private ByteBuf readAheadBuf;
     private ByteBuffer in;
     private ByteBuffer out;
     /** A big block read before its ACK arrives (payload after the blank header): the file read overlaps the peer's turn. */
     private ByteBuffer spare;
     private long spareOffset = -1;
     private int spareLength;
-    private ByteBuffer readAhead;
-    private long readAheadStart = -1;
-    private int readAheadLength;
+    /** Small blocks' source; null for big blocks, which are read on their own. */
+    private ReadAhead readAhead;
 
     /**
      * @param fallback binds the transfer on an event loop instead; run when no socket could be bound here,
@@ -167,9 +162,8 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
         in = inBuf.nioBuffer(0, RECEIVE_MAX);
         outBuf = alloc.directBuffer(block, block);
         out = outBuf.nioBuffer(0, block);
-        if (blocks.parameters().blksize() <= READ_AHEAD_MAX_BLOCK) {
-            readAheadBuf = alloc.directBuffer(READ_AHEAD, READ_AHEAD);
-            readAhead = readAheadBuf.nioBuffer(0, READ_AHEAD);
+        if (blocks.parameters().blksize() <= ReadAhead.MAX_BLOCK) {
+            readAhead = new ReadAhead(source, alloc);
         } else {
             spareBuf = alloc.directBuffer(block, block);
             spare = spareBuf.nioBuffer(0, block);
@@ -249,33 +243,16 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
                 if (!readFully(b.offset(), out)) {
                     return false;
                 }
-            } else if (!copyFromReadAhead(b)) {
-                return false;
+            } else {
+                int at = readAhead.locate(b);
+                if (at < 0) {
+                    return false;
+                }
+                out.limit(Data.HEADER + b.length());
+                readAhead.chunk().getBytes(at, out);
             }
         }
         out.flip();
-        return true;
-    }
-
-    private boolean copyFromReadAhead(Outgoing.Block b) {
-        if (readAheadStart < 0 || b.offset() < readAheadStart
-                || b.offset() + b.length() > readAheadStart + readAheadLength) {
-            readAhead.clear().limit((int) Math.min(READ_AHEAD, source.size() - b.offset()));
-            int n;
-            try {
-                n = source.read(b.offset(), readAhead);
-            } catch (IOException e) {
-                return false;
-            }
-            if (n < b.length()) {
-                readAheadStart = -1;
-                return false;
-            }
-            readAheadStart = b.offset();
-            readAheadLength = n;
-        }
-        int from = (int) (b.offset() - readAheadStart);
-        out.put(readAhead.duplicate().limit(from + b.length()).position(from));
         return true;
     }
 
@@ -309,10 +286,13 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
         }
         closed = true;
         closeQuietly(channel); // wakes the receive
-        for (ByteBuf b : new ByteBuf[] {outBuf, spareBuf, readAheadBuf}) {
+        for (ByteBuf b : new ByteBuf[] {outBuf, spareBuf}) {
             if (b != null) {
                 b.release();
             }
+        }
+        if (readAhead != null) {
+            readAhead.release();
         }
     }
 

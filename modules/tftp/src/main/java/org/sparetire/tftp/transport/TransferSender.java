@@ -1,6 +1,7 @@
 package org.sparetire.tftp.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
@@ -28,9 +29,6 @@ import org.sparetire.tftp.session.Outgoing;
  */
 final class TransferSender {
     private static final Logger log = LoggerFactory.getLogger(TransferSender.class);
-    /** Blocks up to this size are cut from one read-ahead chunk: one pread per chunk, not per block. */
-    private static final int READ_AHEAD_MAX_BLOCK = 16 * 1024;
-    private static final int READ_AHEAD = 256 * 1024;
     /** Kernel limits: UDP_MAX_SEGMENTS and one IP datagram's payload. */
     private static final int MAX_SEGMENTS = 64;
     private static final int MAX_SEGMENTED_BYTES = 65_507;
@@ -45,9 +43,7 @@ final class TransferSender {
     private Channel channel;
     private boolean closed;
 
-    private ByteBuf readAhead;
-    private long readAheadStart = -1;
-    private int readAheadLength;
+    private final ReadAhead readAhead;
 
     /**
      * A big block read ahead of its ACK (header bytes left blank): in lockstep the file read then overlaps
@@ -61,6 +57,7 @@ final class TransferSender {
     TransferSender(TransferPlan plan, TransferRuntime runtime) {
         this.peer = plan.record().peer();
         this.source = plan.source();
+        this.readAhead = new ReadAhead(source, ByteBufAllocator.DEFAULT);
         this.blocks = plan.session() instanceof BlockSender s ? s : null;
         this.segmentation = runtime.segmentation();
         this.poller = new ReplyPoller(plan.settings().replyPoll().toNanos(), runtime.listener());
@@ -119,7 +116,7 @@ final class TransferSender {
             return;
         }
         Outgoing.Block next = blocks.likelyNext();
-        if (next == null || next.length() <= READ_AHEAD_MAX_BLOCK || isPrepared(next)) {
+        if (next == null || next.length() <= ReadAhead.MAX_BLOCK || isPrepared(next)) {
             return;
         }
         releasePrepared();
@@ -151,7 +148,7 @@ final class TransferSender {
      */
     private List<Outgoing.Block> segmentable(List<Outgoing> sends, int i, Outgoing.Block first) {
         if (!(channel instanceof EpollDatagramChannel) || !segmentation.supported() || i + 1 == sends.size()
-                || !(sends.get(i + 1) instanceof Outgoing.Block) || first.length() > READ_AHEAD_MAX_BLOCK) {
+                || !(sends.get(i + 1) instanceof Outgoing.Block) || first.length() > ReadAhead.MAX_BLOCK) {
             return List.of(first); // lockstep lands here: one block per step
         }
         int limit = Math.min(MAX_SEGMENTS, MAX_SEGMENTED_BYTES / (Data.HEADER + first.length()));
@@ -211,7 +208,7 @@ final class TransferSender {
         ByteBuf buf = channel.alloc().ioBuffer(Data.HEADER + b.length());
         buf.writeShort(TftpPacket.OP_DATA).writeShort(b.wireBlock());
         if (b.length() > 0) {
-            boolean ok = b.length() <= READ_AHEAD_MAX_BLOCK ? copyFromReadAhead(b, buf) : readDirect(b, buf);
+            boolean ok = b.length() <= ReadAhead.MAX_BLOCK ? copyFromReadAhead(b, buf) : readDirect(b, buf);
             if (!ok) {
                 buf.release();
                 return false;
@@ -237,36 +234,18 @@ final class TransferSender {
     }
 
     private boolean copyFromReadAhead(Outgoing.Block b, ByteBuf buf) {
-        if (readAheadStart < 0 || b.offset() < readAheadStart
-                || b.offset() + b.length() > readAheadStart + readAheadLength) {
-            if (readAhead == null) {
-                readAhead = channel.alloc().directBuffer(READ_AHEAD, READ_AHEAD);
-            }
-            int want = (int) Math.min(READ_AHEAD, source.size() - b.offset());
-            int n;
-            try {
-                n = source.read(b.offset(), readAhead.nioBuffer(0, want));
-            } catch (IOException e) {
-                return false;
-            }
-            if (n < b.length()) {
-                readAheadStart = -1;
-                return false;
-            }
-            readAheadStart = b.offset();
-            readAheadLength = n;
+        int at = readAhead.locate(b);
+        if (at < 0) {
+            return false;
         }
-        buf.writeBytes(readAhead, (int) (b.offset() - readAheadStart), b.length());
+        buf.writeBytes(readAhead.chunk(), at, b.length());
         return true;
     }
 
     /** Gives the buffers back; a late segmented-send failure then sends nothing. */
     void close() {
         closed = true;
-        if (readAhead != null) {
-            readAhead.release();
-            readAhead = null;
-        }
+        readAhead.release();
         releasePrepared();
     }
 
