@@ -26,23 +26,25 @@ import org.sparetire.tftp.policy.SymlinkPolicy;
 import org.sparetire.tftp.policy.VirtualRoot;
 
 /**
- * Binds the {@code tftp:} section, reporting every problem at its file:line:col. Every default comes from
- * the records' {@code DEFAULTS}, so the file and {@link TftpConfig#defaults} cannot disagree; keys are read
- * in the order {@code sparetire check} prints them.
+ * Binds the {@code tftp:} section, reporting every problem at its file:line:col. As the other sections'
+ * binders do, it starts from the section's defaults ({@link TftpConfig#defaults}) and takes each key's
+ * default from there, so the file and the code cannot disagree; keys are read in the order
+ * {@code sparetire check} prints them. Paths default to names relative to the config's folder.
  */
 final class TftpConfigBinder {
     private TftpConfigBinder() {
     }
 
     static TftpConfig bind(ConfigMapping m) {
-        Listen ld = Listen.DEFAULTS;
-        Names nd = Names.DEFAULTS;
-        Transfers td = Transfers.DEFAULTS;
-        boolean enabled = m.bool("enabled", true);
+        TftpConfig d = TftpConfig.defaults(Path.of("tftpboot"));
+        Listen ld = d.listen();
+        Names nd = d.names();
+        Transfers td = d.transfers();
+        boolean enabled = m.bool("enabled", d.enabled());
         InetAddress bind = m.address("bind", ld.bind());
         boolean freeBind = m.bool("free-bind", ld.freeBind());
         int port = m.port("port", ld.port());
-        boolean createRoot = m.bool("create-root", false);
+        boolean createRoot = m.bool("create-root", d.createRoot());
         // A disabled server needs no root yet; enabling it later (reload) checks the folder then.
         Path root = directory(m, "root", "./tftpboot", createRoot || !enabled);
         boolean singlePort = m.bool("single-port", ld.singlePort());
@@ -77,14 +79,14 @@ final class TftpConfigBinder {
                 m.bool("case-insensitive", nd.caseInsensitive()), m.bool("backslash-to-slash", nd.backslashToSlash()),
                 m.integer("max-name-length", nd.maxNameLength(), 1, 4096), remap(m), virtualRoots(m));
         ConfigMapping a = m.mapping("access");
-        AccessRules access = new AccessRules(a.cidrs("read", AccessRules.EVERYONE), a.cidrs("write", AccessRules.EVERYONE));
+        AccessRules access = new AccessRules(a.cidrs("read", d.access().read()), a.cidrs("write", d.access().write()));
         ConfigMapping l = m.mapping("limits");
-        Limits ldef = Limits.DEFAULTS;
+        Limits ldef = d.limits();
         Limits limits = new Limits(l.integer("transfers", ldef.transfers(), 1, 100_000),
                 l.integer("per-client", ldef.perClient(), 1, 10_000),
                 l.integer("requests-per-second", ldef.requestsPerSecond(), 0, 1_000_000),
                 l.integer("burst", ldef.burst(), 1, 1_000_000));
-        Uploads uploads = uploads(m.mapping("uploads"));
+        Uploads uploads = uploads(m.mapping("uploads"), d.uploads());
         Duration replyPoll = m.duration("reply-poll", td.replyPoll());
         if (replyPoll.compareTo(TftpConfig.MAX_REPLY_POLL) > 0) {
             // Past a millisecond the reply is not "at once": polling would only burn a core.
@@ -129,11 +131,11 @@ final class TftpConfigBinder {
         return virtualRoots;
     }
 
-    private static Uploads uploads(ConfigMapping u) {
-        boolean uploadsOn = u.bool("enabled", false);
+    private static Uploads uploads(ConfigMapping u, Uploads d) {
+        boolean uploadsOn = u.bool("enabled", d.enabled());
         Path dir = u.path("dir", "./backups");
-        ExistingUpload onExisting = u.choice("on-existing", ExistingUpload.class, ExistingUpload.KEEP_VERSIONS);
-        long maxSize = u.size("max-size", Uploads.DEFAULT_MAX_SIZE);
+        ExistingUpload onExisting = u.choice("on-existing", ExistingUpload.class, d.onExisting());
+        long maxSize = u.size("max-size", d.maxSize());
         List<String> extensions = u.strings("extensions").stream()
                 .map(e -> (e.startsWith(".") ? e : "." + e).toLowerCase(Locale.ROOT)).toList();
         List<String> folders = new ArrayList<>();
