@@ -19,13 +19,16 @@ import org.sparetire.tftp.policy.ExistingUpload;
 public final class BenchServer {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
-        TftpConfig config = TftpConfig.defaults(root)
-                .withBind(InetAddress.getByName(args[1]), Integer.parseInt(args[2]))
-                .withTransfers(false, TftpConfig.PortRange.ANY, 65464, 64)
-                .withLimitsAndAccess(new TftpConfig.Limits(1000, 1000, 0, 1000), TftpConfig.defaults(root).access())
-                .withUploads(new TftpConfig.Uploads(true, Path.of(args[3]), ExistingUpload.OVERWRITE, 1L << 32,
-                        List.of(), List.of()))
-                .withReplyPoll(Duration.ofNanos(Long.getLong("replyPollNanos", TftpConfig.DEFAULT_REPLY_POLL.toNanos())));
+        TftpConfig d = TftpConfig.defaults(root);
+        TftpConfig.Transfers t = d.transfers();
+        TftpConfig config = new TftpConfig(true,
+                new TftpConfig.Listen(InetAddress.getByName(args[1]), Integer.parseInt(args[2]), false, false,
+                        TftpConfig.PortRange.ANY),
+                root, false, d.names(),
+                new TftpConfig.Transfers(65464, t.blksizeCaps(), t.noOptionsFor(), 64, t.timeout(), t.retries(),
+                        t.rollover(), Duration.ofNanos(Long.getLong("replyPollNanos", TftpConfig.DEFAULT_REPLY_POLL.toNanos()))),
+                d.access(), new TftpConfig.Limits(1000, 1000, 0, 1000),
+                new TftpConfig.Uploads(true, Path.of(args[3]), ExistingUpload.OVERWRITE, 1L << 32, List.of(), List.of()));
         NetRuntime net = NetRuntime.create("auto", 0);
         TftpService service = new TftpService(config, new ServiceContext(new EventBus(), Clock.system(), net));
         service.start();
