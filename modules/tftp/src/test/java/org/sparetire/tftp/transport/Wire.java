@@ -11,10 +11,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.slf4j.LoggerFactory;
+import org.sparetire.testkit.transport.EmbeddedSockets;
 import org.sparetire.tftp.codec.TftpCodec;
 import org.sparetire.tftp.codec.TftpPacket;
 
@@ -25,14 +25,9 @@ final class Wire {
     private Wire() {
     }
 
-    /** A channel whose local address is {@link #LOCAL}, as a bound UDP socket's. */
+    /** A datagram socket's channel bound to {@link #LOCAL}, its clock frozen for the tests to move. */
     static EmbeddedChannel channel(io.netty.channel.ChannelHandler handler) {
-        EmbeddedChannel ch = new EmbeddedChannel(handler) {
-            @Override
-            protected SocketAddress localAddress0() {
-                return LOCAL;
-            }
-        };
+        EmbeddedChannel ch = EmbeddedSockets.channel(LOCAL, null, handler);
         ch.freezeTime();
         return ch;
     }
