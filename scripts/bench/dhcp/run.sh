@@ -330,6 +330,9 @@ PY
             IFS="|" read -r got acks drops durable _ <<< "$run"
             lines+="${lines:+; }$durable"
         done
+        # past CLIENTS exchanges perfdhcp starts over with the same clients: one row per client, the
+        # journal a line per ACK
+        [[ $server == sparetire_pg ]] && ((rate * PERIOD > CLIENTS)) && lines+=" (more exchanges than $CLIENTS clients: a row per client, not per ACK)"
         echo "- $server $rate/s: $lines"
       done
     done
