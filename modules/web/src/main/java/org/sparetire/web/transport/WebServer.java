@@ -1,10 +1,7 @@
 package org.sparetire.web.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,7 +15,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,10 +40,6 @@ public final class WebServer {
     static final int MAX_REQUEST_BYTES = 64 * 1024;
     static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
     static final Duration PING_EVERY = Duration.ofSeconds(15);
-    private static final String BUSY_TEXT = "too many dashboard connections (web.max-clients)\n";
-    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: " + BUSY_TEXT.length() + "\r\nConnection: close\r\n\r\n" + BUSY_TEXT)
-            .getBytes(StandardCharsets.US_ASCII);
 
     private final NetRuntime net;
     private final EventLoopGroup group;
@@ -93,7 +85,7 @@ public final class WebServer {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (connections.size() >= maxClients) {
-                                ch.pipeline().addLast(new Busy());
+                                ch.pipeline().addLast(new BusyAnswer());
                                 return;
                             }
                             connections.add(ch);
@@ -171,31 +163,6 @@ public final class WebServer {
     /** Requests received and not yet answered (a reload waits for the lifecycle thread). */
     public int requestsInFlight() {
         return inFlight.get();
-    }
-
-    /**
-     * Answers a connection over the limit with 503. It half-closes after the answer and reads (and
-     * drops) what the client still sends, because closing with unread bytes makes the kernel send a
-     * reset that can destroy the 503 before the client reads it.
-     */
-    private static final class Busy extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(f -> {
-                ((SocketChannel) ctx.channel()).shutdownOutput();
-                ctx.executor().schedule(() -> ctx.close(), 5, TimeUnit.SECONDS);
-            });
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
     /** A listener that could not bind, with the one-line reason. */
