@@ -171,6 +171,22 @@ public final class BlockSender extends Transfer {
         return sent < totalBlocks ? block(sent + 1) : null;
     }
 
+    /**
+     * The block number of the ACK that will make this sender send {@link #likelyNext()} and nothing else, so
+     * the transport may send that block before it hands the ACK over: the ACK for the block outstanding in
+     * lockstep (0 for the OACK). -1 with a window, while a block older than the outstanding one is unanswered,
+     * and once the last block is out.
+     */
+    public int ackForLikelyNext() {
+        if (params.windowsize() != 1) {
+            return -1;
+        }
+        if (opening != null) {
+            return sent == 0 ? 0 : -1;
+        }
+        return sent == acked + 1 && sent < totalBlocks ? wireBlock(sent, params.rolloverToOne()) : -1;
+    }
+
     private Outgoing.Block block(long seq) {
         long offset = (seq - 1) * params.blksize();
         int length = (int) Math.min(params.blksize(), size - offset);

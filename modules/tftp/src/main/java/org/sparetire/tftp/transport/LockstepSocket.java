@@ -29,7 +29,9 @@ import org.sparetire.tftp.session.Outgoing;
  * A lockstep read served the way atftpd and tftp-hpa serve one: on a thread of its own, from a socket of
  * its own, sending a block and then sleeping in a blocking receive until the ACK comes.
  * That is one send and one receive system call per block and one wake-up, with no event loop between the
- * ACK and the next block. The transfer's timer runs on the shared timer thread of {@link LockstepThreads}
+ * ACK and the next block. The next block is made ready while the peer answers, and the ACK that asks for it
+ * is checked by its bytes and answered before the session is told: the session's bookkeeping runs while
+ * the block travels, not before it leaves. The transfer's timer runs on the shared timer thread of {@link LockstepThreads}
  * and resends from the same socket; when the transfer ends, closing the socket wakes the receive.
  *
  * <p>The {@link TransferContext} and its session stay as on an event loop; a lock takes the place of the
@@ -59,10 +61,13 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
     private ByteBuf spareBuf;
     private ByteBuffer in;
     private ByteBuffer out;
-    /** A big block read before its ACK arrives (payload after the blank header): the file read overlaps the peer's turn. */
+    /** The likely next block, header and payload, made while the peer answers; null when there is none. */
     private ByteBuffer spare;
-    private long spareOffset = -1;
-    private int spareLength;
+    private Outgoing.Block spareBlock;
+    /** The block number of the ACK that makes the session send {@link #spareBlock}, or -1. */
+    private int spareAnswers = -1;
+    /** The block sent on its ACK's bytes, which the session's step is about to ask for again. */
+    private Outgoing.Block sentAhead;
     /** Small blocks' source; null for big blocks, which are read on their own. */
     private ReadAhead readAhead;
 
@@ -119,14 +124,39 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
                 break;
             }
             in.flip();
-            TftpPacket packet;
+            lock.lock();
             try {
-                packet = TftpCodec.decode(in);
-            } catch (MalformedPacketException e) {
-                log.debug("tftp malformed packet dropped: peer={} {}", Addresses.format(peer), e.getMessage());
-                continue;
+                sendAhead(from);
+                TftpPacket packet = decode(from);
+                if (packet != null) {
+                    transfer.onPacket(from, packet);
+                }
+                sentAhead = null;
+            } finally {
+                lock.unlock();
             }
-            locked(() -> transfer.onPacket(from, packet));
+        }
+    }
+
+    private TftpPacket decode(InetSocketAddress from) {
+        try {
+            return TftpCodec.decode(in);
+        } catch (MalformedPacketException e) {
+            log.debug("tftp malformed packet dropped: peer={} {}", Addresses.format(from), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Sends the likely next block at once when the datagram is the ACK that asks for it, from the peer: in
+     * lockstep the session answers that ACK with that block and nothing else ({@link BlockSender#ackForLikelyNext}).
+     */
+    private void sendAhead(InetSocketAddress from) {
+        if (spareBlock != null && spareAnswers >= 0 && in.remaining() == 4 && in.getShort(0) == TftpPacket.OP_ACK
+                && (in.getShort(2) & 0xFFFF) == spareAnswers && peer.equals(from) && !transfer.isClosed()) {
+            sentAhead = spareBlock;
+            takeSpare();
+            write(out, peer);
         }
     }
 
@@ -162,11 +192,10 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
         in = inBuf.nioBuffer(0, RECEIVE_MAX);
         outBuf = alloc.directBuffer(block, block);
         out = outBuf.nioBuffer(0, block);
+        spareBuf = alloc.directBuffer(block, block);
+        spare = spareBuf.nioBuffer(0, block);
         if (blocks.parameters().blksize() <= ReadAhead.MAX_BLOCK) {
             readAhead = new ReadAhead(source, alloc);
-        } else {
-            spareBuf = alloc.directBuffer(block, block);
-            spare = spareBuf.nioBuffer(0, block);
         }
     }
 
@@ -193,6 +222,10 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
     public boolean send(List<Outgoing> sends, boolean more) {
         for (Outgoing o : sends) {
             if (o instanceof Outgoing.Block b) {
+                if (b.equals(sentAhead)) {
+                    sentAhead = null; // it left on its ACK's bytes
+                    continue;
+                }
                 if (!fill(b)) {
                     return false;
                 }
@@ -223,51 +256,57 @@ final class LockstepSocket implements Runnable, TransferContext.Io {
 
     /** Puts block b (header and payload) into {@link #out}; false when the source could not give it. */
     private boolean fill(Outgoing.Block b) {
-        if (spare != null && spareOffset == b.offset() && spareLength == b.length()) {
-            ByteBuffer t = out;
-            out = spare;
-            spare = t;
-            ByteBuf tb = outBuf;
-            outBuf = spareBuf;
-            spareBuf = tb;
-            spareOffset = -1;
-            out.clear().limit(Data.HEADER + b.length());
-            out.putShort(0, (short) TftpPacket.OP_DATA).putShort(2, (short) b.wireBlock());
+        if (b.equals(spareBlock)) {
+            takeSpare();
             return true;
         }
-        out.clear();
-        out.putShort((short) TftpPacket.OP_DATA).putShort((short) b.wireBlock());
-        if (b.length() > 0) {
-            if (readAhead == null) {
-                out.limit(Data.HEADER + b.length());
-                if (!readFully(b.offset(), out)) {
-                    return false;
-                }
-            } else {
-                int at = readAhead.locate(b);
-                if (at < 0) {
-                    return false;
-                }
-                out.limit(Data.HEADER + b.length());
-                readAhead.chunk().getBytes(at, out);
-            }
+        if (!put(b, out)) {
+            return false;
         }
         out.flip();
         return true;
     }
 
-    /** Reads a big block into {@link #spare} while the peer is still answering for the one just sent. */
+    /** Makes the ready block the one to send: {@link #out} and {@link #spare} change places. */
+    private void takeSpare() {
+        ByteBuffer t = out;
+        out = spare;
+        spare = t;
+        ByteBuf tb = outBuf;
+        outBuf = spareBuf;
+        spareBuf = tb;
+        spareBlock = null;
+        spareAnswers = -1;
+        out.position(0);
+    }
+
+    /** Writes block b's header and payload into target, from position 0 up to its limit. */
+    private boolean put(Outgoing.Block b, ByteBuffer target) {
+        target.clear();
+        target.putShort((short) TftpPacket.OP_DATA).putShort((short) b.wireBlock());
+        target.limit(Data.HEADER + b.length());
+        if (b.length() == 0) {
+            return true;
+        }
+        if (readAhead == null) {
+            return readFully(b.offset(), target);
+        }
+        int at = readAhead.locate(b);
+        if (at < 0) {
+            return false;
+        }
+        readAhead.chunk().getBytes(at, target);
+        return true;
+    }
+
+    /** Makes the likely next block ready in {@link #spare} while the peer is still answering for the one just sent. */
     private void prepareLikelyNext() {
-        if (spare == null) {
-            return;
-        }
         Outgoing.Block next = blocks.likelyNext();
-        if (next == null || (spareOffset == next.offset() && spareLength == next.length())) {
-            return;
+        if (next != null && !next.equals(spareBlock)) {
+            spareBlock = put(next, spare) ? next : null;
+            spare.flip();
         }
-        spare.clear().limit(Data.HEADER + next.length()).position(Data.HEADER);
-        spareOffset = readFully(next.offset(), spare) ? next.offset() : -1;
-        spareLength = next.length();
+        spareAnswers = next != null && next.equals(spareBlock) ? blocks.ackForLikelyNext() : -1;
     }
 
     private boolean readFully(long offset, ByteBuffer target) {

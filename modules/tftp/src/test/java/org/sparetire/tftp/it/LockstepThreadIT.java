@@ -124,6 +124,30 @@ class LockstepThreadIT {
     }
 
     @Test
+    void aStrangersAckForTheReadyBlockGetsErrorFiveAndTheBlockWaitsForItsPeer() throws Exception {
+        try (RunningServer s = new RunningServer(root, c -> c); RawPeer p = new RawPeer(); RawPeer stranger = new RawPeer()) {
+            p.send(new ReadRequest("image.bin", Mode.OCTET), new InetSocketAddress("127.0.0.1", s.port()));
+            assertThat(p.receive()).isInstanceOf(Data.class);
+            InetSocketAddress tid = p.lastFrom;
+            p.send(new Ack(1), tid);
+            assertThat(((Data) p.receiveAfter(1)).block()).isEqualTo(2);
+            // Block 3 is ready and its ACK's bytes would send it; from another port they must not.
+            stranger.send(new Ack(2), tid);
+            TftpPacket refusal = stranger.receive();
+            assertThat(refusal).isInstanceOf(ErrorPacket.class);
+            assertThat(((ErrorPacket) refusal).code()).isEqualTo(ErrorPacket.UNKNOWN_TID);
+            long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            while (System.nanoTime() < until) {
+                TftpPacket q = p.receiveWithin(Duration.ofMillis(50));
+                assertThat(q == null || (q instanceof Data d && d.block() == 2))
+                        .as("only resends of block 2 before the peer's ACK, got %s", q).isTrue();
+            }
+            p.send(new Ack(2), tid);
+            assertThat(((Data) p.receiveAfter(2)).block()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void replyPollKeepsLockstepOnTheEventLoop() throws Exception {
         try (RunningServer s = new RunningServer(root, c -> c.withReplyPoll(Duration.ofMillis(1))); RawPeer p = new RawPeer()) {
             assertThat(download(s, p, Map.of("blksize", "1468"), 1, 0)).isZero();

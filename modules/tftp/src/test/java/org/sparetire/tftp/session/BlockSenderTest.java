@@ -59,6 +59,42 @@ class BlockSenderTest {
     }
 
     @Test
+    void theAckForLikelyNextMakesTheSenderSendExactlyThatBlockEveryTime() {
+        // Lockstep through a rollover, with an OACK, a duplicate ACK and a timer resend on the way: whenever
+        // the sender names an ACK, that ACK is answered with likelyNext() and nothing else.
+        TransferParameters p = new TransferParameters(8, 1, Duration.ofSeconds(1), false, 3, false);
+        BlockSender s = new BlockSender(PEER, p, 8L * 65_540, new OptionAck(Map.of("blksize", "8")));
+        s.start(now());
+        assertThat(s.ackForLikelyNext()).as("the OACK's answer").isZero();
+        int named = 0;
+        for (long seq = 0; seq <= 65_540; seq++) {
+            int ack = s.ackForLikelyNext();
+            assertThat(ack).isEqualTo(BlockSender.wireBlock(seq, false));
+            Outgoing.Block next = s.likelyNext();
+            if (seq == 70_000 % 65_536) {
+                clock.advance(Duration.ofSeconds(2));
+                s.onTimeout(now()); // a resend of the outstanding block changes neither
+                assertThat(s.ackForLikelyNext()).isEqualTo(ack);
+                assertThat(s.likelyNext()).isEqualTo(next);
+            }
+            assertThat(s.onPacket(PEER, new Ack(ack), now()).send()).containsExactly(next);
+            assertThat(s.onPacket(PEER, new Ack(ack), now()).send()).as("its duplicate").isEmpty();
+            named++;
+        }
+        assertThat(named).isEqualTo(65_541);
+        assertThat(s.ackForLikelyNext()).as("the last block is out").isEqualTo(-1);
+        assertThat(s.onPacket(PEER, new Ack(BlockSender.wireBlock(65_541, false)), now()).completion())
+                .isEqualTo(Completion.COMPLETED);
+    }
+
+    @Test
+    void noAckIsNamedForAWindow() {
+        BlockSender s = new BlockSender(PEER, params(100, 4), 1000, null);
+        s.start(now());
+        assertThat(s.ackForLikelyNext()).isEqualTo(-1);
+    }
+
+    @Test
     void likelyNextOfAWindowIsTheFirstBlockOfTheNextWindow() {
         BlockSender s = new BlockSender(PEER, params(100, 4), 1000, null);
         s.start(now());
