@@ -270,8 +270,23 @@ def cell(runs, pick, fmt):
     return fmt % statistics.median(pick(r) for r in runs)
 
 
+def paired(ours, theirs):
+    """Rounds in which sparetire took less time than the peer, and the median of sparetire's time over the peer's
+    within a round: the two served the same round a turn apart, so drift in the machine's load cancels out."""
+    pairs = [(a[0], b[0]) for a, b in zip(ours, theirs) if a is not None and b is not None]
+    if not pairs:
+        return ""
+    return "%d of %d, %.2f" % (sum(a < b for a, b in pairs), len(pairs), statistics.median(a / b for a, b in pairs))
+
+
 def write_table(args, servers, variants, results):
     names = [s.name for s in servers]
+    peers = [n for n in names if n != "sparetire"]
+    pairs = ["| U-Boot variant | " + " | ".join("against " + n for n in peers) + " |", "|---|" + "---:|" * len(peers)]
+    for v in variants:
+        ours = results.get((v[0], "sparetire"), [])
+        pairs.append("| %s | %s |" % (VARIANT_TITLES[v[0]], " | ".join(paired(ours, results.get((v[0], n), []))
+                                                                       for n in peers)))
     head = ["| U-Boot variant | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     times, cpus = list(head), list(head)
     for v in variants:
@@ -308,7 +323,12 @@ def write_table(args, servers, variants, results):
         "JVM's compiler and GC threads included; less sensitive to load than wall time; tftpd-hpa n/a: it serves "
         "from a child it forks per transfer and reaps late):",
         "",
-    ] + cpus)
+    ] + cpus + ([
+        "",
+        "Round by round: in how many rounds sparetire took less time than the peer, and the median over the rounds "
+        "of sparetire's time divided by the peer's (below 1: faster):",
+        "",
+    ] + pairs if "sparetire" in names and peers else []))
     print(text)
     if args.write:
         path = os.path.join(REPO, "docs/benchmarks.md")
