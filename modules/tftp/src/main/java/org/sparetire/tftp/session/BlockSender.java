@@ -174,8 +174,7 @@ public final class BlockSender extends Transfer {
     /**
      * The block number of the ACK that will make this sender send {@link #likelyNext()} and nothing else, so
      * the transport may send that block before it hands the ACK over: the ACK for the block outstanding in
-     * lockstep (0 for the OACK). -1 with a window, while a block older than the outstanding one is unanswered,
-     * and once the last block is out.
+     * lockstep (0 for the OACK). -1 with a window and once the last block is out.
      */
     public int ackForLikelyNext() {
         if (params.windowsize() != 1) {

@@ -31,8 +31,9 @@ import org.sparetire.tftp.session.Outgoing;
  * That is one send and one receive system call per block and one wake-up, with no event loop between the
  * ACK and the next block. The next block is made ready while the peer answers, and the ACK that asks for it
  * is checked by its bytes and answered before the session is told: the session's bookkeeping runs while
- * the block travels, not before it leaves. The transfer's timer runs on the shared timer thread of {@link LockstepThreads}
- * and resends from the same socket; when the transfer ends, closing the socket wakes the receive.
+ * the block travels, not before it leaves. The transfer's timer runs on the shared timer thread of
+ * {@link LockstepThreads} and resends from the same socket; when the transfer ends, closing the socket
+ * wakes the receive.
  *
  * <p>The {@link TransferContext} and its session stay as on an event loop; a lock takes the place of the
  * loop, so the receive, the timer and an abort from outside reach them one at a time. The thread waits

@@ -125,7 +125,8 @@ class LockstepThreadIT {
 
     @Test
     void aStrangersAckForTheReadyBlockGetsErrorFiveAndTheBlockWaitsForItsPeer() throws Exception {
-        try (RunningServer s = new RunningServer(root, c -> c); RawPeer p = new RawPeer(); RawPeer stranger = new RawPeer()) {
+        try (RunningServer s = new RunningServer(root, c -> c); RawPeer p = new RawPeer();
+             RawPeer stranger = new RawPeer()) {
             p.send(new ReadRequest("image.bin", Mode.OCTET), new InetSocketAddress("127.0.0.1", s.port()));
             assertThat(p.receive()).isInstanceOf(Data.class);
             InetSocketAddress tid = p.lastFrom;
