@@ -242,7 +242,9 @@ def run_inside(args):
                     transfer(s, v)
         for v in variants:
             for r in range(args.runs):
-                for s in servers:
+                # Every other round in reverse order, so no server always goes first after the previous variant's
+                # last transfer or always follows the same peer.
+                for s in (servers if r % 2 == 0 else servers[::-1]):
                     res = transfer(s, v)
                     results.setdefault((v[0], s.name), []).append(res)
                     print("  %s run %d %s: %s" % (v[0], r + 1, s.name,
@@ -309,7 +311,7 @@ def write_table(args, servers, variants, results):
                                         os.cpu_count(), time.strftime("%Y-%m-%d"), " ".join(load), uboot_version()),
         "",
         "A %d MiB random file; uncounted transfers per server and variant first (at least one, and at least %d "
-        "sends for a server that does windows), then %d rounds in which the servers take turns; medians. Every transfer's `crc32` in U-Boot equals the file's. sparetire is the "
+        "sends for a server that does windows), then %d rounds in which the servers take turns (every other round in reverse order); medians. Every transfer's `crc32` in U-Boot equals the file's. sparetire is the "
         "TFTP service alone (scripts/bench/tftp/BenchServer.java, `%s`); `sparetire-poll` the same with "
         "`reply-poll: 100us` (polling for the ACK; off by default). `(lockstep)`: the server ignores windowsize." % (
             args.size, WARMUP_SENDS, args.runs, " ".join(tftp_bench.JVM_FLAGS)),
